@@ -1,0 +1,6 @@
+#!/usr/bin/env node
+'use strict';
+// Runs the TypeScript sources directly (through tsx) so the CLI, the worker and the tests always run the
+// same code, with no build step between a change and its use.
+require('tsx/cjs');
+require('../src/cli/main.ts');
