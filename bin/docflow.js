@@ -3,4 +3,4 @@
 // Runs the TypeScript sources directly (through tsx) so the CLI, the worker and the tests always run the
 // same code, with no build step between a change and its use.
 require('tsx/cjs');
-require('../src/cli/main.ts');
+require('../src/cli/main.ts').run(process.argv);

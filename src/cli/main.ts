@@ -10,9 +10,10 @@ export function buildProgram(): Command {
   return program;
 }
 
-if (require.main === module || process.argv[1]?.endsWith('docflow.js')) {
+/** Entry point of the `docflow` binary. */
+export function run(argv: string[]): void {
   buildProgram()
-    .parseAsync(process.argv)
+    .parseAsync(argv)
     .catch((err: unknown) => {
       process.stderr.write(`docflow: ${err instanceof Error ? err.message : String(err)}\n`);
       process.exitCode = 1;
