@@ -1,7 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
 // Tests that need Temporal live under these folders; the rest run without a server.
-const temporalTests = ['test/harness/**/*.test.ts', 'test/workflows/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/cli/**/*.test.ts'];
+const temporalTests = [
+  'test/harness/**/*.test.ts',
+  'test/workflows/**/*.test.ts',
+  'test/e2e/**/*.test.ts',
+  'test/cli/**/*.test.ts',
+];
 
 export default defineConfig({
   test: {

@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import type { WorkerOptions } from '@temporalio/worker';
+import { inject } from 'vitest';
+
+/** Connections to the run's dev server (started by global-setup.ts), opened once per test file. */
+export interface TemporalTestContext {
+  address: string;
+  namespace: string;
+  client: Client;
+  connection: Connection;
+  nativeConnection: NativeConnection;
+  close(): Promise<void>;
+}
+
+let runtimeInstalled = false;
+
+export async function connectTemporal(): Promise<TemporalTestContext> {
+  if (!runtimeInstalled) {
+    // Quiet the SDK's own logging: tests assert on behaviour, and failures surface through results.
+    Runtime.install({ logger: new DefaultLogger('ERROR') });
+    runtimeInstalled = true;
+  }
+  const address = inject('temporalAddress');
+  const namespace = inject('temporalNamespace');
+  const connection = await Connection.connect({ address });
+  const nativeConnection = await NativeConnection.connect({ address });
+  const client = new Client({ connection, namespace });
+  return {
+    address,
+    namespace,
+    client,
+    connection,
+    nativeConnection,
+    async close() {
+      await connection.close();
+      await nativeConnection.close();
+    },
+  };
+}
+
+/** A task queue no other test uses, so tests never pick up each other's tasks. */
+export function uniqueTaskQueue(prefix = 'test'): string {
+  return `${prefix}-${randomUUID()}`;
+}
+
+export type TestWorkerOptions = Partial<Omit<WorkerOptions, 'connection' | 'workflowBundle' | 'workflowsPath'>>;
+
+/**
+ * Creates a worker on the shared workflow bundle with test-friendly settings:
+ * - any workflow error, non-determinism included, fails the workflow at once (instead of the workflow task
+ *   being retried until the test times out), so a broken workflow is a readable test failure;
+ * - a short sticky-queue timeout, so a workflow moves to another worker quickly when one stops.
+ */
+export async function createTestWorker(ctx: TemporalTestContext, options: TestWorkerOptions = {}): Promise<Worker> {
+  return Worker.create({
+    connection: ctx.nativeConnection,
+    namespace: ctx.namespace,
+    workflowBundle: { codePath: inject('workflowBundlePath') },
+    stickyQueueScheduleToStartTimeout: '1s',
+    workflowFailureErrorTypes: { '*': ['Error'] },
+    shutdownGraceTime: '2s',
+    ...options,
+    taskQueue: options.taskQueue ?? uniqueTaskQueue(),
+  });
+}
+
+/** Runs `fn` while a test worker polls; the worker is shut down when `fn` settles. */
+export async function withWorker<T>(
+  ctx: TemporalTestContext,
+  options: TestWorkerOptions,
+  fn: (worker: Worker) => Promise<T>,
+): Promise<T> {
+  const worker = await createTestWorker(ctx, options);
+  return worker.runUntil(fn(worker));
+}
