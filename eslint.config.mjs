@@ -30,10 +30,12 @@ export default tseslint.config(
         {
           paths: [
             ...nodeBuiltins.map((name) => ({ name, message: 'Workflow code must not use Node built-ins.' })),
-            ...['@temporalio/activity', '@temporalio/worker', '@temporalio/client', '@temporalio/testing'].map((name) => ({
-              name,
-              message: 'Workflow code may only import @temporalio/workflow and @temporalio/common.',
-            })),
+            ...['@temporalio/activity', '@temporalio/worker', '@temporalio/client', '@temporalio/testing'].map(
+              (name) => ({
+                name,
+                message: 'Workflow code may only import @temporalio/workflow and @temporalio/common.',
+              }),
+            ),
           ],
           patterns: [
             { group: ['node:*'], message: 'Workflow code must not use Node built-ins.' },
