@@ -6,9 +6,14 @@
  * commas, single quotes, unquoted keys), and the repaired value is accepted only if it is an object that validates.
  * Reasons never quote the model output or the document.
  */
-import { jsonrepair } from 'jsonrepair';
+import type { jsonrepair as JsonRepair } from 'jsonrepair' with { 'resolution-mode': 'import' };
 import { describeSchemaError, schemaValidator } from './schema-validator';
 import type { Task } from './tasks/task';
+
+// jsonrepair ships a CommonJS build, but its type declarations sit in an ES module scope, which TypeScript refuses to
+// import from CommonJS: take the types from there and the code through require.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { jsonrepair } = require('jsonrepair') as { jsonrepair: typeof JsonRepair };
 
 export type ParsedModelOutput = { ok: true; value: unknown; repaired: boolean } | { ok: false; reason: string };
 
