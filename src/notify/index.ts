@@ -1,0 +1,4 @@
+export * from './event';
+export * from './webhook';
+export * from './sns';
+export * from './notifier';
