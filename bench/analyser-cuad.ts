@@ -72,19 +72,21 @@ function analyse(
 
 type Verdict = 'match' | 'miss' | 'wrong' | 'extra' | 'none' | 'unscorable';
 
-/** CUAD writes m/d/yy; "[]" marks redactions, which cannot be compared. */
-function labelIso(answer: string): string | null | 'unscorable' {
+const UNSCORABLE = 'unscorable';
+
+/** CUAD writes m/d/yy; "[]" marks redactions, which cannot be compared (UNSCORABLE). */
+function labelIso(answer: string): string | null {
   const a = answer.trim();
   if (a === '') return null;
-  if (a.includes('[')) return 'unscorable';
+  if (a.includes('[')) return UNSCORABLE;
   if (/^perpetual$/i.test(a)) return 'perpetual';
-  return toIsoDate(a) ?? 'unscorable';
+  return toIsoDate(a) ?? UNSCORABLE;
 }
 
 /** A date matches when the merged value's ISO date equals the label's (expiration "perpetual" matches "perpetual"). */
 function judgeDate(label: Label, predicted: ReconciledDate | null): Verdict {
   const want = labelIso(label.answer);
-  if (want === 'unscorable') return 'unscorable';
+  if (want === UNSCORABLE) return 'unscorable';
   const got =
     predicted === null ? null : (predicted.iso ?? (/perpetu/i.test(predicted.raw) ? 'perpetual' : predicted.raw));
   if (want === null) return got === null ? 'none' : 'extra';
