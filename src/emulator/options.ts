@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import type { CompletionRequest, CompletionResponse } from '../core/offline-model/types';
+import type { ObjectStore } from '../store/object-store';
+import { faultsSchema } from './faults';
+
+const ms = z.number().int().min(0);
+const positive = z.number().int().min(1);
+
+/** How fast jobs move through the status machine. Real Bedrock takes minutes to hours; tests use milliseconds. */
+export const timingsSchema = z
+  .object({
+    submittedMs: ms.default(500),
+    validatingMs: ms.default(1_000),
+    scheduledMs: ms.default(1_000),
+    stoppingMs: ms.default(500),
+    /** Records finished per second by one job in InProgress. */
+    recordsPerSecond: z.number().positive().default(50),
+    /** How often the engine advances jobs: the granularity of every duration above. */
+    tickMs: positive.default(50),
+    /** The length of one emulated hour, for `timeoutDurationInHours` (a job still running then ends Expired). */
+    hourMs: positive.default(3_600_000),
+    /** A job still Scheduled this long after submission ends Expired; default: its timeout. */
+    jobExpirationMs: positive.optional(),
+    /** Jobs InProgress at once across the emulator; the others wait in Scheduled. */
+    concurrentJobs: positive.default(10),
+  })
+  .strict();
+
+/** Bedrock batch inference quotas per model (AWS defaults). */
+export const quotasSchema = z
+  .object({
+    minRecordsPerJob: positive.default(100),
+    maxRecordsPerFile: positive.default(50_000),
+    maxRecordsPerJob: positive.default(50_000),
+    maxFileBytes: positive.default(1024 ** 3),
+    maxJobBytes: positive.default(5 * 1024 ** 3),
+    /** Submitted + in-progress jobs per model; one more is ServiceQuotaExceededException. */
+    maxActiveJobsPerModel: positive.default(20),
+  })
+  .strict();
+
+/** On-demand (bedrock-runtime) quotas per model. */
+export const runtimeQuotasSchema = z
+  .object({
+    requestsPerMinute: positive.default(1_000),
+    tokensPerMinute: positive.default(2_000_000),
+    /** The sliding window both quotas are counted over. */
+    windowMs: positive.default(60_000),
+  })
+  .strict();
+
+export const emulatorOptionsSchema = z
+  .object({
+    host: z.string().min(1).default('127.0.0.1'),
+    /** 0 picks a free port. */
+    port: z.number().int().min(0).max(65_535).default(0),
+    region: z
+      .string()
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/)
+      .default('us-east-1'),
+    accountId: z
+      .string()
+      .regex(/^\d{12}$/)
+      .default('123456789012'),
+    /** Seeds every fault draw and output shuffle: the same seed replays the same scenario. */
+    seed: z.number().int().default(1),
+    timings: timingsSchema.default({}),
+    quotas: quotasSchema.default({}),
+    runtime: runtimeQuotasSchema.default({}),
+    faults: faultsSchema.default({}),
+  })
+  .strict();
+
+export type ModelFunction = (req: CompletionRequest) => CompletionResponse;
+
+export type EmulatorOptionsInput = z.input<typeof emulatorOptionsSchema> & {
+  /** Where jobs read their input and write their output (`s3://bucket/key` in both backends). */
+  store: ObjectStore;
+  /** The model that answers; default: docflow's deterministic offline model. */
+  model?: ModelFunction;
+};
+
+export type EmulatorConfig = z.output<typeof emulatorOptionsSchema>;
+export type Timings = EmulatorConfig['timings'];
+export type Quotas = EmulatorConfig['quotas'];
