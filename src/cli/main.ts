@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { version } from '../../package.json';
+import { registerEmulatorCommand } from './commands/emulator';
 
 /** Builds the `docflow` command tree. Each command lives in its own module under ./commands. */
 export function buildProgram(): Command {
@@ -7,6 +8,7 @@ export function buildProgram(): Command {
     .description('Durable, asynchronous LLM analysis of documents on AWS Bedrock, orchestrated by Temporal.')
     .version(version)
     .showHelpAfterError('(run with --help for usage)');
+  registerEmulatorCommand(program);
   return program;
 }
 
