@@ -300,9 +300,9 @@ describe('stopping, expiry and failures', () => {
   });
 
   it('a job that runs past its timeout ends Expired and keeps what it processed', async () => {
-    // One emulated hour is 2 ms, so the 24-hour timeout falls 48 ms after submission: mid-run.
+    // One emulated hour is 5 ms, so the 24-hour timeout falls 120 ms after submission: mid-run.
     await withEmulator(
-      { timings: { hourMs: 2, recordsPerSecond: 200, submittedMs: 5, validatingMs: 5, scheduledMs: 5 } },
+      { timings: { hourMs: 5, recordsPerSecond: 200, submittedMs: 5, validatingMs: 5, scheduledMs: 5 } },
       async (fast) => {
         const { jobArn, outputPrefix } = await submitJob(fast, { 'records.jsonl': claudeRecords(500) });
         const expired = await waitForStatus(fast.bedrock, jobArn, ['Expired', 'Completed']);
