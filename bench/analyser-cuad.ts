@@ -104,14 +104,15 @@ function judgeLaw(label: Label, predicted: string | null): Verdict {
 }
 
 /**
- * CUAD's Parties answer lists "Name ("Term")" entries separated by ';'. Entries that only restate the defined terms
- * ("Company and Consultant (collectively, the "Parties")") are not parties and are dropped.
+ * CUAD's Parties answer lists "Name ("Term")" entries separated by ';'. Entries that only group parties already listed
+ * ("Company and Consultant (collectively, the "Parties")") are dropped; "X and all of its subsidiaries" counts as X.
  */
 function labelParties(answer: string): string[] {
   return answer
     .split(';')
-    .map((entry) => entry.split('(')[0]?.trim() ?? '')
-    .filter((name) => name !== '' && !/\b(?:and|each|collectively|together)\b/i.test(name) && !/^[“"]/.test(name));
+    .filter((entry) => !(/\band\b/i.test(entry.split('(')[0] ?? '') && /\bpart(?:y|ies)\b/i.test(entry)))
+    .map((entry) => (entry.split('(')[0] ?? '').replace(/\s+and\s+all\s+of\s+its\b.*$/i, '').trim())
+    .filter((name) => name !== '' && !/^[“"]/.test(name));
 }
 
 /** Two names refer to the same party when their normalised tokens overlap by at least half of the smaller set. */
