@@ -211,3 +211,28 @@ describe('mergeChunkResults — other strategies', () => {
     ]);
   });
 });
+
+describe('provenance', () => {
+  it('widens a span when the same chunk quotes the same clause twice, slightly differently', () => {
+    const text = 'Preamble. Buyer shall pay each invoice within thirty (30) days of receipt. Other terms.';
+    const merged = mergeChunkResults(
+      review,
+      chunksOf(
+        text,
+        [[0, text.length]],
+        [
+          {
+            ...empty,
+            paymentTerms: [
+              { summary: 'Pay in 30 days', evidence: 'Buyer shall pay each invoice within thirty (30) days' },
+              { summary: 'Pay on receipt', evidence: 'each invoice within thirty (30) days of receipt.' },
+            ],
+          },
+        ],
+      ),
+    ) as ContractReviewAnalysis;
+    expect(merged.paymentTerms).toHaveLength(1);
+    const [p] = merged.paymentTerms[0]!.provenance;
+    expect(text.slice(p!.start, p!.end)).toBe('Buyer shall pay each invoice within thirty (30) days of receipt.');
+  });
+});

@@ -94,9 +94,18 @@ export function sameSpan(a: Provenance, b: Provenance): boolean {
   return overlap > 0 && overlap * 2 >= Math.min(a.end - a.start, b.end - b.start);
 }
 
-/** Adds a provenance unless an equal span is already there; keeps the list in document order. */
+/**
+ * Adds a provenance to a list kept in document order. A span equal to one already there is dropped; a located span
+ * that mostly overlaps one already there (the same clause quoted a little differently) widens it instead.
+ */
 export function addProvenance(list: Provenance[], p: Provenance): void {
   if (list.some((q) => q.start === p.start && q.end === p.end)) return;
-  list.push(p);
+  const same = list.find((q) => q.chunk === p.chunk && sameSpan(q, p));
+  if (same !== undefined) {
+    same.start = Math.min(same.start, p.start);
+    same.end = Math.max(same.end, p.end);
+    return;
+  }
+  list.push({ ...p });
   list.sort((x, y) => x.start - y.start || x.end - y.end);
 }
