@@ -19,7 +19,9 @@ let runtimeInstalled = false;
 export async function connectTemporal(): Promise<TemporalTestContext> {
   if (!runtimeInstalled) {
     // Quiet the SDK's own logging: tests assert on behaviour, and failures surface through results.
-    Runtime.install({ logger: new DefaultLogger('ERROR') });
+    // DOCFLOW_TEST_LOG=WARN (or DEBUG) shows activity failures and retries when a test needs a closer look.
+    const level = (process.env.DOCFLOW_TEST_LOG ?? 'ERROR') as 'ERROR' | 'WARN' | 'INFO' | 'DEBUG' | 'TRACE';
+    Runtime.install({ logger: new DefaultLogger(level) });
     runtimeInstalled = true;
   }
   const address = inject('temporalAddress');

@@ -11,11 +11,23 @@ const builtIns: ReadonlyMap<string, Task> = new Map(
 
 export const BUILT_IN_TASK_IDS: readonly string[] = [...builtIns.keys()];
 
-/** The built-in task with this id; throws INVALID_INPUT listing the known ids. */
+/** User tasks registered in this process (a worker loads them from its configured task files). */
+const userTasks = new Map<string, Task>();
+
+/** The task with this id, built-in or registered; throws INVALID_INPUT listing the known ids. */
 export function getTask(id: string): Task {
-  const task = builtIns.get(id);
+  const task = builtIns.get(id) ?? userTasks.get(id);
   if (task === undefined) {
-    throw permanentError('INVALID_INPUT', `unknown task "${id}"; known tasks: ${BUILT_IN_TASK_IDS.join(', ')}`);
+    const known = [...BUILT_IN_TASK_IDS, ...userTasks.keys()];
+    throw permanentError('INVALID_INPUT', `unknown task "${id}"; known tasks: ${known.join(', ')}`);
   }
   return task;
+}
+
+/** Makes a user task available to `getTask`; a built-in id cannot be replaced. */
+export function registerTask(task: Task): void {
+  if (builtIns.has(task.id)) {
+    throw permanentError('INVALID_INPUT', `task id "${task.id}" is a built-in task: choose another id`);
+  }
+  userTasks.set(task.id, task);
 }

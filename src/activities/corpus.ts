@@ -1,0 +1,192 @@
+import { readFile } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
+import { Context } from '@temporalio/activity';
+import { documentId, sha256Hex } from '../core/doc-id';
+import { permanentError } from '../core/errors';
+import { getTask } from '../core/tasks';
+import { notificationEventId } from '../notify/event';
+import { notify } from '../notify/notifier';
+import { isNotFound } from '../store';
+import { corpusWorkflowId, storeKeys } from '../shared/ids';
+import type { CorpusCounts, CorpusSource, DocumentOutcome, DocumentSource, TokenUsage } from '../shared/types';
+import { uriOf } from './context';
+import type { ActivityContext } from './context';
+import { corpusCsv, corpusReport } from './corpus-report';
+import type { CorpusDocumentRow } from './corpus-report';
+
+/** File endings docflow can extract; other objects under a prefix are skipped. */
+export const SUPPORTED_EXTENSIONS = ['.txt', '.md', '.markdown', '.html', '.htm', '.pdf', '.docx'];
+
+export interface ManifestEntry {
+  docId: string;
+  source: DocumentSource;
+}
+
+export function createCorpusActivities(ctx: ActivityContext) {
+  async function readManifest(batchId: string): Promise<ManifestEntry[]> {
+    const text = await ctx.store.getText(uriOf(ctx, storeKeys.corpusManifest(batchId)));
+    return text
+      .split('\n')
+      .filter((l) => l.length > 0)
+      .map((l) => JSON.parse(l) as ManifestEntry);
+  }
+
+  async function readJson<T>(key: string): Promise<T | undefined> {
+    try {
+      return JSON.parse(await ctx.store.getText(uriOf(ctx, key))) as T;
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  return {
+    /**
+     * Lists a corpus's documents into `corpora/<batchId>/manifest.jsonl` with their document ids (content hash
+     * + task + model); local files are uploaded to the store first. The same content twice counts once.
+     */
+    async prepareCorpus(input: { batchId: string; source: CorpusSource; taskId: string; modelId: string }) {
+      const task = getTask(input.taskId);
+      const entries: ManifestEntry[] = [];
+      const seen = new Set<string>();
+      let duplicates = 0;
+      const add = (bytes: Buffer, source: DocumentSource) => {
+        const docId = documentId(sha256Hex(bytes), task.id, task.version, input.modelId);
+        if (seen.has(docId)) {
+          duplicates++;
+          return;
+        }
+        seen.add(docId);
+        entries.push({ docId, source });
+      };
+
+      if (input.source.kind === 'paths') {
+        for (const [i, path] of input.source.paths.entries()) {
+          Context.current().heartbeat(i);
+          let bytes: Buffer;
+          try {
+            bytes = await readFile(path);
+          } catch (err) {
+            throw permanentError('NOT_FOUND', `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+          }
+          const name = basename(path);
+          const uri = uriOf(ctx, storeKeys.source(sha256Hex(bytes), name));
+          if (!(await ctx.store.head(uri))) await ctx.store.put(uri, bytes);
+          add(bytes, { uri, name });
+        }
+      } else {
+        const sources: DocumentSource[] = [];
+        if (input.source.kind === 'uris') {
+          sources.push(...input.source.uris);
+        } else {
+          for await (const object of ctx.store.listAll(input.source.prefixUri)) {
+            if (SUPPORTED_EXTENSIONS.includes(extname(object.key).toLowerCase())) {
+              sources.push({ uri: object.uri, name: basename(object.key) });
+            }
+          }
+        }
+        for (const [i, source] of sources.entries()) {
+          Context.current().heartbeat(i);
+          add(await ctx.store.get(source.uri), source);
+        }
+      }
+      if (entries.length === 0) {
+        throw permanentError(
+          'INVALID_INPUT',
+          `no documents found for batch ${input.batchId} (supported: ${SUPPORTED_EXTENSIONS.join(' ')})`,
+        );
+      }
+      const body = entries.map((e) => JSON.stringify(e)).join('\n');
+      await ctx.store.put(uriOf(ctx, storeKeys.corpusManifest(input.batchId)), `${body}\n`, {
+        contentType: 'application/x-ndjson',
+      });
+      return { count: entries.length, duplicates };
+    },
+
+    async readManifestPage(input: { batchId: string; offset: number; limit: number }) {
+      const entries = await readManifest(input.batchId);
+      return { entries: entries.slice(input.offset, input.offset + input.limit) };
+    },
+
+    /** Writes `summary.json`, `summary.csv` and `report.md` for the corpus, and announces its completion. */
+    async writeCorpusSummary(input: {
+      batchId: string;
+      counts: CorpusCounts;
+      tokens: TokenUsage;
+      costUsd: number;
+      failureReasons: Record<string, number>;
+      startedAt: string;
+      notify: boolean;
+    }) {
+      const manifest = await readManifest(input.batchId);
+      const rows: CorpusDocumentRow[] = [];
+      for (const [i, entry] of manifest.entries()) {
+        if (i % 50 === 0) Context.current().heartbeat(i);
+        const outcome = await readJson<DocumentOutcome>(storeKeys.documentOutcome(entry.docId));
+        const result =
+          outcome?.status === 'completed'
+            ? await readJson<{ analysis?: unknown }>(storeKeys.documentResult(entry.docId))
+            : undefined;
+        rows.push({ entry, outcome, analysis: result?.analysis });
+      }
+      const completedAt = new Date().toISOString();
+      const summary = {
+        batchId: input.batchId,
+        startedAt: input.startedAt,
+        completedAt,
+        counts: input.counts,
+        tokens: input.tokens,
+        costUsd: input.costUsd,
+        failureReasons: input.failureReasons,
+        documents: rows.map(({ entry, outcome }) => ({
+          docId: entry.docId,
+          name: entry.source.name,
+          status: outcome?.status ?? 'unknown',
+          failureReason: outcome?.failureReason,
+          chunks: outcome?.chunks,
+          tokens: outcome?.tokens,
+          costUsd: outcome?.costUsd,
+          jobs: outcome?.jobs,
+          resultUri: outcome?.resultUri,
+          reportUri: outcome?.reportUri,
+          summary: outcome?.summary,
+        })),
+      };
+      const summaryUri = uriOf(ctx, storeKeys.corpusSummary(input.batchId));
+      const csvUri = uriOf(ctx, storeKeys.corpusCsv(input.batchId));
+      const reportUri = uriOf(ctx, storeKeys.corpusReport(input.batchId));
+      await ctx.store.put(summaryUri, JSON.stringify(summary, null, 2), { contentType: 'application/json' });
+      await ctx.store.put(csvUri, corpusCsv(rows), { contentType: 'text/csv; charset=utf-8' });
+      await ctx.store.put(reportUri, corpusReport(input, rows, completedAt), {
+        contentType: 'text/markdown; charset=utf-8',
+      });
+
+      if (input.notify) {
+        const failed = input.counts.failed > 0 && input.counts.completed === 0;
+        const type = failed ? 'corpus.failed' : 'corpus.completed';
+        await notify(ctx.notifications, {
+          id: notificationEventId(corpusWorkflowId(input.batchId), type),
+          type,
+          occurredAt: completedAt,
+          subject: { kind: 'corpus', id: input.batchId, batchId: input.batchId },
+          data: {
+            status: failed ? 'failed' : 'completed',
+            counts: {
+              total: input.counts.total,
+              completed: input.counts.completed,
+              failed: input.counts.failed,
+              cancelled: input.counts.cancelled,
+            },
+            tokens: input.tokens,
+            costUsd: input.costUsd,
+            resultUri: summaryUri,
+            reportUri,
+          },
+        });
+      }
+      return { summaryUri, csvUri, reportUri };
+    },
+  };
+}
+
+export type CorpusActivities = ReturnType<typeof createCorpusActivities>;

@@ -1,0 +1,223 @@
+import {
+  CancellationScope,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  isCancellation,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  sleep,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { BedrockActivities, PipelineActivities } from '../activities';
+import { jobIdentity } from '../core/job-name';
+import { storeKeys } from '../shared/ids';
+import { chunkResultsSignal, jobFinishedSignal, jobProgressQuery } from '../shared/messages';
+import type {
+  BatchJobInput,
+  BatchJobProgress,
+  BatchJobResumeState,
+  BatchJobStatus,
+  ChunkOutcome,
+  JobFinishedMessage,
+} from '../shared/types';
+import { TERMINAL_JOB_STATUSES } from '../shared/types';
+import { describeFailure } from './failure-reason';
+
+const pipeline = proxyActivities<PipelineActivities>({
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '2 minutes',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
+});
+
+/**
+ * One Bedrock batch job: write its JSONL input, create it with a deterministic client request token, poll it
+ * with durable timers, collect what it produced (joined by record id), tell every document its results and
+ * report back to the collector. A Failed job is created again for the same records under the job retry policy.
+ */
+export async function bedrockBatchJob(input: BatchJobInput): Promise<JobFinishedMessage> {
+  const { settings } = input;
+  const info = workflowInfo();
+  const bedrock = proxyActivities<BedrockActivities>({
+    taskQueue: settings.bedrockTaskQueue,
+    startToCloseTimeout: '2 minutes',
+    // Throttling and 5xx are retried with backoff; validation and access errors fail at once (non-retryable).
+    retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 30 },
+  });
+  const jobKey = jobIdentity(input.collectorKey, input.sequence, 1).jobName;
+  const documents = new Set(input.slices.map((s) => s.docWorkflowId)).size;
+  let state: BatchJobResumeState | undefined = input.resume;
+  const progress: BatchJobProgress = {
+    sequence: input.sequence,
+    status: 'Preparing',
+    attempt: state?.attempt ?? 1,
+    records: state?.records ?? input.slices.reduce((n, s) => n + s.chunkIndexes.length, 0),
+    documents,
+    counters: {},
+    attempts: state?.history ?? [],
+    jobName: state?.jobName,
+    jobArn: state?.jobArn,
+  };
+  setHandler(jobProgressQuery, () => progress);
+  const report = (status: JobFinishedMessage['status'], succeeded: number, failed: number): JobFinishedMessage => ({
+    jobWorkflowId: info.workflowId,
+    sequence: input.sequence,
+    jobName: state?.jobName,
+    status,
+    records: progress.records,
+    succeeded,
+    failed,
+  });
+  const details = () =>
+    setCurrentDetails(
+      `**${progress.status}** · job ${progress.jobName ?? '(not created)'} · attempt ${progress.attempt} · ` +
+        `${progress.counters.processed ?? 0}/${progress.records} records processed, ${progress.counters.failed ?? 0} failed · ` +
+        `${documents} documents`,
+    );
+
+  let finished: JobFinishedMessage | undefined;
+  try {
+    if (!state) {
+      const prepared = await pipeline.writeJobInput({ jobKey, modelId: input.modelId, slices: input.slices });
+      state = {
+        attempt: 1,
+        pollIntervalMs: settings.pollInitialMs,
+        inputUri: prepared.inputUri,
+        outputUri: '',
+        records: prepared.records,
+        history: [],
+      };
+      progress.records = prepared.records;
+    }
+
+    let status: BatchJobStatus;
+    let message: string | undefined;
+    for (;;) {
+      if (!state.jobArn) {
+        const { jobName, clientRequestToken } = jobIdentity(input.collectorKey, input.sequence, state.attempt);
+        const created = await bedrock.createBatchJob({
+          jobName,
+          clientRequestToken,
+          modelId: input.modelId,
+          inputUri: state.inputUri,
+          outputKey: storeKeys.jobOutputPrefix(jobKey, jobName),
+          timeoutHours: settings.jobTimeoutHours,
+        });
+        state.jobArn = created.jobArn;
+        state.jobName = jobName;
+        state.outputUri = created.outputUri;
+        state.pollIntervalMs = settings.pollInitialMs;
+        state.history.push({ attempt: state.attempt, jobName, jobArn: created.jobArn, status: 'Submitted' });
+        progress.jobName = jobName;
+        progress.jobArn = created.jobArn;
+        progress.attempt = state.attempt;
+      }
+
+      for (;;) {
+        const job = await bedrock.getBatchJob({ jobArn: state.jobArn });
+        status = job.status;
+        message = job.message;
+        progress.status = job.status;
+        progress.counters = job.counters;
+        const current = state.history[state.history.length - 1];
+        if (current) {
+          current.status = job.status;
+          current.message = job.message;
+        }
+        details();
+        if (TERMINAL_JOB_STATUSES.includes(job.status)) break;
+        await sleep(state.pollIntervalMs);
+        state.pollIntervalMs = Math.min(settings.pollMaxMs, Math.round(state.pollIntervalMs * settings.pollBackoff));
+        if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > settings.continueAsNewAfterEvents) {
+          await continueAsNew<typeof bedrockBatchJob>({ ...input, resume: state });
+        }
+      }
+
+      if (status === 'Failed' && state.attempt < settings.maxJobAttempts) {
+        // The same records go into a new job (new name and token): a failed job processed nothing billable.
+        state.attempt++;
+        state.jobArn = undefined;
+        continue;
+      }
+      break;
+    }
+
+    progress.status = 'Collecting';
+    details();
+    const collected = await pipeline.collectJobOutput({
+      jobKey,
+      jobName: state.jobName as string,
+      outputUri: state.outputUri,
+      modelId: input.modelId,
+      jobStatus: status,
+      jobMessage: message,
+    });
+    await notifyDocuments(collected.documents, state.jobName);
+    finished = report(status, collected.succeeded, collected.failed);
+    progress.status = 'Done';
+    details();
+    return finished;
+  } catch (err) {
+    const cancelled = isCancellation(err);
+    await CancellationScope.nonCancellable(async () => {
+      if (cancelled && state?.jobArn) {
+        await bedrock.stopBatchJob({ jobArn: state.jobArn });
+      }
+      // Documents must not wait for records this job will never deliver: they resubmit them by policy.
+      const reason = cancelled ? 'the batch job was cancelled' : `the batch job failed: ${describeFailure(err)}`;
+      await notifyDocuments(failAll(reason), state?.jobName);
+      finished = report(cancelled ? 'Cancelled' : 'Failed', 0, progress.records);
+    });
+    throw err;
+  } finally {
+    await CancellationScope.nonCancellable(async () => {
+      try {
+        await getExternalWorkflowHandle(input.collectorWorkflowId).signal(
+          jobFinishedSignal,
+          finished ?? report('Failed', 0, progress.records),
+        );
+      } catch {
+        // The collector is gone (terminated by an operator): nothing is waiting for this slot.
+      }
+    });
+  }
+
+  function failAll(reason: string): { docWorkflowId: string; results: ChunkOutcome[] }[] {
+    const byDoc = new Map<string, ChunkOutcome[]>();
+    for (const slice of input.slices) {
+      const list = byDoc.get(slice.docWorkflowId) ?? [];
+      for (const chunkIndex of slice.chunkIndexes) {
+        list.push({
+          chunkIndex,
+          attempt: slice.attempt,
+          ok: false,
+          reason,
+          retryable: true,
+          tokens: { input: 0, output: 0 },
+          costUsd: 0,
+          via: 'batch',
+        });
+      }
+      byDoc.set(slice.docWorkflowId, list);
+    }
+    return [...byDoc.entries()].map(([docWorkflowId, results]) => ({ docWorkflowId, results }));
+  }
+
+  async function notifyDocuments(
+    docs: { docWorkflowId: string; results: ChunkOutcome[] }[],
+    jobName: string | undefined,
+  ): Promise<void> {
+    await Promise.all(
+      docs.map(async (doc) => {
+        try {
+          await getExternalWorkflowHandle(doc.docWorkflowId).signal(chunkResultsSignal, {
+            jobName,
+            results: doc.results,
+          });
+        } catch {
+          // The document has completed or been cancelled meanwhile: its results are kept in the store anyway.
+        }
+      }),
+    );
+  }
+}

@@ -1,0 +1,129 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inject } from 'vitest';
+import type { DocflowConfig } from '../../src/config/load';
+import { loadConfig, pipelineSettings } from '../../src/config/load';
+import { startEmulator } from '../../src/emulator';
+import type { Emulator, EmulatorOptionsInput } from '../../src/emulator';
+import { createObjectStore } from '../../src/store';
+import type { ObjectStore } from '../../src/store/object-store';
+import type { PipelineSettings } from '../../src/shared/types';
+import { activityContextFromConfig, createWorkers } from '../../src/worker';
+import type { DocflowWorkers } from '../../src/worker';
+import type { TemporalTestContext } from './temporal';
+import { uniqueTaskQueue } from './temporal';
+
+export interface TestPipeline {
+  config: DocflowConfig;
+  settings: PipelineSettings;
+  store: ObjectStore;
+  storeDir: string;
+  emulator: Emulator;
+  taskQueue: string;
+  /** Starts a fresh pair of workers (after `stopWorkers`, to simulate a worker process restart). */
+  startWorkers(): Promise<void>;
+  stopWorkers(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface TestPipelineOptions {
+  /** Settings by key, as in a config file (`batch.maxWaitMs`, ...). */
+  settings?: Record<string, unknown>;
+  emulator?: Omit<EmulatorOptionsInput, 'store'>;
+}
+
+/** Fast defaults: real limits where tests assert them, short waits and polls everywhere else. */
+const TEST_SETTINGS: Record<string, unknown> = {
+  'batch.maxWaitMs': 2_000,
+  'batch.lowPriorityMaxWaitMs': 4_000,
+  'batch.pollInitialMs': 200,
+  'batch.pollMaxMs': 1_000,
+  'batch.pollBackoff': 1.5,
+  'pipeline.notify': false,
+  'pipeline.documentTimeoutMs': 300_000,
+  'bedrock.requestsPerSecond': 200,
+};
+
+const FAST_EMULATOR: Omit<EmulatorOptionsInput, 'store'> = {
+  timings: {
+    submittedMs: 100,
+    validatingMs: 100,
+    scheduledMs: 100,
+    stoppingMs: 100,
+    recordsPerSecond: 500,
+    tickMs: 20,
+  },
+};
+
+/**
+ * A whole docflow deployment for one test: a file store in a temporary folder, the Bedrock emulator on an
+ * ephemeral port, and docflow's real workers (on task queues of their own) against the run's dev server.
+ */
+export async function startTestPipeline(
+  t: TemporalTestContext,
+  options: TestPipelineOptions = {},
+): Promise<TestPipeline> {
+  const storeDir = await mkdtemp(join(tmpdir(), 'docflow-pipeline-'));
+  const store = createObjectStore({ kind: 'file', root: storeDir });
+  const emulator = await startEmulator({
+    ...FAST_EMULATOR,
+    ...options.emulator,
+    timings: { ...FAST_EMULATOR.timings, ...options.emulator?.timings },
+    store,
+  });
+  const taskQueue = uniqueTaskQueue('pipeline');
+  const { config } = loadConfig({
+    env: {},
+    cwd: storeDir,
+    flags: {
+      ...TEST_SETTINGS,
+      'bedrock.endpoint': emulator.endpoint,
+      'temporal.namespace': t.namespace,
+      'temporal.taskQueue': taskQueue,
+      'temporal.bedrockTaskQueue': `${taskQueue}-bedrock`,
+      ...options.settings,
+    },
+  });
+  const context = activityContextFromConfig(config, t.client, { store, env: {} });
+
+  let workers: DocflowWorkers | undefined;
+  let running: Promise<void> | undefined;
+  const pipeline: TestPipeline = {
+    config,
+    settings: pipelineSettings(config),
+    store,
+    storeDir,
+    emulator,
+    taskQueue,
+    async startWorkers() {
+      workers = await createWorkers({
+        connection: t.nativeConnection,
+        config,
+        context,
+        workflowBundle: { codePath: inject('workflowBundlePath') },
+        overrides: {
+          stickyQueueScheduleToStartTimeout: '1s',
+          workflowFailureErrorTypes: {
+            '*': ['NondeterminismError', 'DeterminismViolationError', 'TypeError', 'ReferenceError'],
+          },
+          shutdownGraceTime: '1s',
+        },
+      });
+      running = workers.run();
+    },
+    async stopWorkers() {
+      workers?.shutdown();
+      await running;
+      workers = undefined;
+      running = undefined;
+    },
+    async stop() {
+      await pipeline.stopWorkers();
+      await emulator.stop();
+      await rm(storeDir, { recursive: true, force: true });
+    },
+  };
+  await pipeline.startWorkers();
+  return pipeline;
+}
