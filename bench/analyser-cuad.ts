@@ -14,7 +14,7 @@ import { chunkText, DEFAULT_CHUNK_OPTIONS } from '../src/core/chunker';
 import { jurisdictionKey, mergeChunkResults, partyKey } from '../src/core/merge';
 import type { ChunkResult } from '../src/core/merge';
 import { parseModelOutput } from '../src/core/model-output';
-import { toIsoDate } from '../src/core/offline-model/dates';
+import { toIsoDate } from '../src/core/dates';
 import { complete } from '../src/core/offline-model';
 import { getTask } from '../src/core/tasks';
 

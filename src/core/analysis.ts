@@ -35,6 +35,8 @@ export interface DateCandidate {
 export interface ReconciledDate extends DateCandidate {
   iso: string | null;
   conflicts: DateCandidate[];
+  /** Set when the ISO date was computed from a stated term ("five (5) years") and this other date. */
+  derivedFrom?: 'effectiveDate' | 'agreementDate';
 }
 
 export interface ReconciledText {

@@ -182,7 +182,12 @@ function generic(a: GenericAnalysis, meta: ReportMeta, lines: string[]): void {
 
 function dateText(d: ReconciledDate | null): string {
   if (d === null) return 'not found';
-  const shown = d.iso !== null && d.iso !== d.raw ? `${d.raw} (${d.iso})` : d.raw;
+  const shown =
+    d.derivedFrom !== undefined && d.iso !== null
+      ? `${d.iso} (computed: ${d.raw} from the ${d.derivedFrom === 'effectiveDate' ? 'effective' : 'agreement'} date)`
+      : d.iso !== null && d.iso !== d.raw
+        ? `${d.raw} (${d.iso})`
+        : d.raw;
   return d.conflicts.length > 0 ? `${shown} — conflicting statements, see below` : shown;
 }
 

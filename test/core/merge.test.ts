@@ -236,3 +236,30 @@ describe('provenance', () => {
     expect(text.slice(p!.start, p!.end)).toBe('Buyer shall pay each invoice within thirty (30) days of receipt.');
   });
 });
+
+describe('expiration from a stated term', () => {
+  it('dates a term stated without its start from the effective date, and says so', () => {
+    const text = 'Effective as of January 20, 2020. Later: the term shall continue for a FIVE (5) year period.';
+    const split = text.indexOf('Later');
+    const merged = mergeChunkResults(
+      review,
+      chunksOf(
+        text,
+        [
+          [0, split],
+          [split, text.length],
+        ],
+        [
+          { ...empty, effectiveDate: { raw: 'January 20, 2020', iso: '2020-01-20', evidence: 'January 20, 2020' } },
+          { ...empty, expirationDate: { raw: 'FIVE (5) year', iso: null, evidence: 'a FIVE (5) year period' } },
+        ],
+      ),
+    ) as ContractReviewAnalysis;
+    expect(merged.expirationDate).toMatchObject({
+      value: '2025-01-20',
+      iso: '2025-01-20',
+      raw: 'FIVE (5) year',
+      derivedFrom: 'effectiveDate',
+    });
+  });
+});

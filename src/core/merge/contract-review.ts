@@ -17,6 +17,7 @@ import type {
 } from '../analysis';
 import type { ClauseFinding, ContractReviewOutput, DateFinding, Severity } from '../tasks/contract-review';
 import type { Task } from '../tasks/task';
+import { addToIsoDate, findDuration } from '../dates';
 import type { ChunkResult } from './chunk-result';
 import { jurisdictionKey, partyKey, textKey } from './normalise';
 import { addProvenance, locateEvidence, sameSpan } from './provenance';
@@ -24,6 +25,11 @@ import { addProvenance, locateEvidence, sameSpan } from './provenance';
 export function mergeContractReview(task: Task, chunks: ChunkResult[]): ContractReviewAnalysis {
   const answered = chunks.filter((c) => c.output !== null && c.output !== undefined);
   const outputs = answered.map((chunk) => ({ chunk, output: chunk.output as ContractReviewOutput }));
+  const agreementDate = reconcileDates(outputs.map(({ chunk, output }) => ({ chunk, finding: output.agreementDate })));
+  const effectiveDate = reconcileDates(outputs.map(({ chunk, output }) => ({ chunk, finding: output.effectiveDate })));
+  const expirationDate = reconcileDates(
+    outputs.map(({ chunk, output }) => ({ chunk, finding: output.expirationDate })),
+  );
 
   return {
     strategy: 'contract-review',
@@ -32,9 +38,9 @@ export function mergeContractReview(task: Task, chunks: ChunkResult[]): Contract
     chunkCount: chunks.length,
     missingChunks: chunks.filter((c) => !answered.includes(c)).map((c) => c.index),
     parties: mergeParties(outputs),
-    agreementDate: reconcileDates(outputs.map(({ chunk, output }) => ({ chunk, finding: output.agreementDate }))),
-    effectiveDate: reconcileDates(outputs.map(({ chunk, output }) => ({ chunk, finding: output.effectiveDate }))),
-    expirationDate: reconcileDates(outputs.map(({ chunk, output }) => ({ chunk, finding: output.expirationDate }))),
+    agreementDate,
+    effectiveDate,
+    expirationDate: resolveTerm(expirationDate, effectiveDate, agreementDate),
     governingLaw: reconcileGoverningLaw(outputs),
     paymentTerms: mergeClauses(outputs.flatMap(({ chunk, output }) => output.paymentTerms.map((f) => ({ chunk, f })))),
     obligations: mergeClauses<MergedObligation>(
@@ -112,6 +118,26 @@ function reconcileDates(findings: { chunk: ChunkResult; finding: DateFinding | n
   const [best, ...others] = [...candidates.values()].sort(bySupport);
   if (best === undefined) return null;
   return { ...best, conflicts: others.map(({ value, raw, provenance }) => ({ value, raw, provenance })) };
+}
+
+/**
+ * A chunk that states the term ("five (5) years") without the start date cannot date the expiration; the document
+ * can: add the term to the effective date (else the agreement date), and say so.
+ */
+function resolveTerm(
+  expiration: ReconciledDate | null,
+  effective: ReconciledDate | null,
+  agreement: ReconciledDate | null,
+): ReconciledDate | null {
+  if (expiration === null || expiration.iso !== null) return expiration;
+  const duration = findDuration(expiration.raw);
+  const [start, from] =
+    effective?.iso != null
+      ? [effective.iso, 'effectiveDate' as const]
+      : [agreement?.iso ?? null, 'agreementDate' as const];
+  if (duration === undefined || start === null) return expiration;
+  const iso = addToIsoDate(start, duration.amount, duration.unit);
+  return iso === null ? expiration : { ...expiration, value: iso, iso, derivedFrom: from };
 }
 
 function reconcileGoverningLaw(outputs: { chunk: ChunkResult; output: ContractReviewOutput }[]): ReconciledText | null {

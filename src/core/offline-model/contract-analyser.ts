@@ -12,8 +12,8 @@ import type {
   RiskyClauseFinding,
   Severity,
 } from '../tasks/contract-review';
-import { addToIsoDate, findDates } from './dates';
-import type { FoundDate } from './dates';
+import { addToIsoDate, findDates, findDuration } from '../dates';
+import type { FoundDate } from '../dates';
 import { quoteAround, squash } from './evidence';
 import { findParties } from './parties';
 
@@ -52,11 +52,11 @@ function findAgreementDate(text: string, dates: FoundDate[], isFirstPart: boolea
   return chosen === undefined ? null : finding(text, chosen);
 }
 
-const EFFECTIVE_AFTER = /^[\s,]*\(?\s*(?:the\s+|hereinafter\s+)?["“]Effective\s+Date["”]/i;
+const EFFECTIVE_AFTER = /^[\s,]*\(?\s*(?:the\s+|hereinafter\s+|herein\s+called\s+the\s+)?["“]Effective\s+Date["”]/i;
 const EFFECTIVE_BEFORE =
-  /(?:effective\s+(?:as\s+of|on|from)|Effective\s+Date\s*(?:[:=]|shall\s+(?:mean|be)|means|is)[^.;]{0,40})\s*(?:the\s+)?$/i;
-const HEREOF_EFFECTIVE =
-  /(?:date\s+(?:hereof|of\s+this\s+Agreement|first\s+(?:above\s+)?(?:written|set\s+forth)(?:\s+above)?)|Execution\s+Date)[^.;]{0,30}?\(\s*(?:the\s+)?["“]Effective\s+Date["”]/i;
+  /(?:effective\s+(?:as\s+of|on|from)|come\s+into\s+(?:force|effect)\s+(?:as\s+of|on)|(?:shall\s+)?(?:begin|commence)\s+on|commencing\s+on|Effective\s+Date["”)]*\s*(?:[:=]|shall\s+(?:mean|be)|means|is)[^.;]{0,40})\s*(?:the\s+)?$/i;
+const EFFECTIVE_IS_AGREEMENT_DATE =
+  /(?:date\s+(?:hereof|of\s+this\s+Agreement|first\s+(?:above\s+)?(?:written|set\s+forth)(?:\s+above)?)|Execution\s+Date)[^.;]{0,30}?\(\s*(?:the\s+)?["“]Effective\s+Date["”]|effective\s+(?:from|as\s+of|on)\s+the\s+date\s+(?:first\s+)?(?:above\s+)?(?:written|set\s+forth)/i;
 
 function findEffectiveDate(text: string, dates: FoundDate[], agreement: DateFinding | null): DateFinding | null {
   const d = dates.find(
@@ -65,7 +65,7 @@ function findEffectiveDate(text: string, dates: FoundDate[], agreement: DateFind
       EFFECTIVE_BEFORE.test(text.slice(Math.max(0, x.index - 80), x.index)),
   );
   if (d !== undefined) return finding(text, d);
-  const hereof = HEREOF_EFFECTIVE.exec(text);
+  const hereof = EFFECTIVE_IS_AGREEMENT_DATE.exec(text);
   if (hereof !== null && agreement !== null) {
     return {
       raw: agreement.raw,
@@ -76,67 +76,64 @@ function findEffectiveDate(text: string, dates: FoundDate[], agreement: DateFind
   return null;
 }
 
-const EXPIRY_CUE = /(?:expir\w*|terminat\w*|until|through|end(?:ing)?\s+on)\b[^.;]{0,50}$/i;
-const NUMBER_WORDS: Record<string, number> = {
-  one: 1,
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  eight: 8,
-  nine: 9,
-  ten: 10,
-  eleven: 11,
-  twelve: 12,
-  fifteen: 15,
-  eighteen: 18,
-  twenty: 20,
-  thirty: 30,
-  'thirty-six': 36,
-  sixty: 60,
-};
-const TERM_LENGTH =
-  /\b(?:term|period)\b[^.;]{0,160}?\b(?:of|for)\s+(?:an?\s+(?:initial\s+)?(?:period\s+of\s+)?)?(?:(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|eighteen|twenty|thirty|thirty-six|sixty)\s*)?(?:\((\d{1,3})\)|(\d{1,3}))?\s*(?:full\s+|consecutive\s+|calendar\s+|contract\s+)?(years?|months?)\b/i;
+/** The sentence that sets the contract's term, where the expiration is read from. */
+const TERM_CLAUSE =
+  /\b(?:the\s+(?:initial\s+)?term\s+of\s+this\s+Agreement|Initial\s+Term|this\s+Agreement\s+(?:will|shall)\s+(?:commence|begin|become\s+effective|continue|remain|come\s+into\s+force|be\s+in\s+(?:full\s+)?(?:force|effect)|terminate|expire)|(?:This|The)\s+(?:\w+\s+)?(?:Agreement|promotion|engagement)\s+shall\s+(?:begin|commence))\b/gi;
+const STRONG_EXPIRY =
+  /(?:Expiration\s+Date["”)]*\s*(?:[:=]|shall\s+(?:mean|be)|means|is)|expires?\s+on|terminates?\s+on|shall\s+(?:terminate|expire|end)(?:\s+on)?|ending\s+on|end\s+on|until|through)\s*(?:the\s+)?$/i;
 const PERPETUAL =
-  /\b(?:in\s+perpetuity|perpetual(?:ly)?|shall\s+continue\s+(?:in\s+(?:full\s+)?(?:force\s+and\s+)?effect\s+)?(?:indefinitely|until\s+terminated))\b/i;
+  /\b(?:in\s+perpetuity|perpetual(?:ly)?|(?:continue|remain)\s+(?:in\s+(?:full\s+)?(?:force\s+and\s+)?effect\s+)?(?:indefinitely|until\s+terminated))\b/i;
 
 function findExpirationDate(text: string, dates: FoundDate[], start: DateFinding | null): DateFinding | null {
-  const explicit = dates.find((d) => d.iso !== null && EXPIRY_CUE.test(text.slice(Math.max(0, d.index - 80), d.index)));
-  if (explicit !== undefined) return finding(text, explicit);
-  const term = TERM_LENGTH.exec(text);
-  if (term !== null) {
-    const n = term[2] ?? term[3] ?? term[1];
-    const amount = n === undefined ? undefined : (NUMBER_WORDS[n.toLowerCase()] ?? Number(n));
-    if (amount !== undefined && amount > 0) {
-      const unit = (term[4] ?? '').toLowerCase().startsWith('year') ? 'year' : 'month';
-      const iso = start?.iso == null ? null : addToIsoDate(start.iso, amount, unit);
-      const phrase = term[0].slice(
-        term[0].search(/\b(?:of|for)\s+\S+\s*\S*\s*(?:years?|months?)\b|\b(?:of|for)\b[^.;]*$/i),
-      );
-      return {
-        raw: squash(phrase.replace(/^(?:of|for)\s+/i, ''), 120) || term[0],
-        iso,
-        evidence: quoteAround(text, term.index, term.index + term[0].length),
-      };
+  const after = (d: FoundDate): boolean => d.iso !== null && (start?.iso == null || d.iso > start.iso);
+  TERM_CLAUSE.lastIndex = 0;
+  for (let m = TERM_CLAUSE.exec(text); m !== null; m = TERM_CLAUSE.exec(text)) {
+    if (!opensSentence(text, m.index)) continue;
+    const from = m.index;
+    const to = Math.min(text.length, from + 300);
+    const clause = text.slice(from, to).split(/\.(?=\s+[A-Z(])/)[0] ?? '';
+    const end = from + clause.length;
+    const evidence = quoteAround(text, from, Math.min(end, from + m[0].length));
+    const explicit = dates.find((d) => d.index >= from && d.index < end && after(d));
+    if (explicit !== undefined) return finding(text, explicit);
+    const duration = findDuration(clause);
+    if (duration !== undefined) {
+      const iso = start?.iso == null ? null : addToIsoDate(start.iso, duration.amount, duration.unit);
+      return { raw: squash(duration.text, 60), iso, evidence };
     }
+    if (PERPETUAL.test(clause)) return { raw: 'perpetual', iso: null, evidence };
   }
-  const perpetual = PERPETUAL.exec(text);
-  if (perpetual !== null) {
-    return {
-      raw: 'perpetual',
-      iso: null,
-      evidence: quoteAround(text, perpetual.index, perpetual.index + perpetual[0].length),
-    };
-  }
-  return null;
+  const explicit = dates.find((d) => {
+    const before = text.slice(Math.max(0, d.index - 120), d.index);
+    return after(d) && STRONG_EXPIRY.test(before) && ABOUT_THE_AGREEMENT.test(before);
+  });
+  return explicit === undefined ? null : finding(text, explicit);
+}
+
+const ABOUT_THE_AGREEMENT = /(?:Expiration\s+Date|this\s+Agreement|the\s+Term)\b[^.;]{0,80}$/i;
+
+/**
+ * Whether a term clause is the subject of its sentence ("3. Term. Subject to …, the term of this Agreement shall …"),
+ * not a passing reference ("… during the term of this Agreement and for nine months after").
+ */
+function opensSentence(text: string, at: number): boolean {
+  const before = text.slice(Math.max(0, at - 200), at);
+  const boundary = Math.max(
+    before.lastIndexOf('. '),
+    before.lastIndexOf(': '),
+    before.search(/\s{3,}[^\s]*$/),
+    before.lastIndexOf('\n'),
+  );
+  const prefix = before.slice(boundary + 1).trim();
+  return /^(?:\d+(?:\.\d+)*\.?\s*)?(?:(?:Initial\s+)?Term(?:\s+of\s+(?:the\s+)?Agreement)?\.?\s*)?(?:(?:Subject|Unless|Except|Notwithstanding)\b(?:[^.]|\.\d)*,\s*)?$/i.test(
+    prefix,
+  );
 }
 
 const JURISDICTION = String.raw`((?:(?:State|Commonwealth|Province|Republic|Federal\s+Republic|Kingdom|Grand\s+Duchy|People's\s+Republic|Hong\s+Kong\s+Special\s+Administrative\s+Region)\s+of\s+)?[A-Z][A-Za-z]+(?:[ \t]+[A-Z][A-Za-z]+){0,3}(?:,\s*(?:Canada|USA|U\.S\.A\.|United\s+States(?:\s+of\s+America)?))?(?:\s+and\s+Wales)?)`;
 const GOVERNING_LAW = [
   new RegExp(
-    String.raw`\b(?:governed|governs|construed|interpreted|enforced|Governing\s+Law|GOVERNING\s+LAW|Applicable\s+Law|APPLICABLE\s+LAW)\b[^.;]{0,160}?\blaws?\s+(?:of|in\s+force\s+in)\s+(?:the\s+)?${JURISDICTION}`,
+    String.raw`\b(?:governed|governs|construed|interpreted|enforced|Governing\s+Law|GOVERNING\s+LAW|Applicable\s+Law|APPLICABLE\s+LAW)\b[^.;]{0,160}?\b(?:[Ll]aws?|LAWS?|regulations|legislation)\s+(?:of|in\s+force\s+in)\s+(?:the\s+)?${JURISDICTION}`,
   ),
   new RegExp(
     String.raw`\b(?:governed\s+by|subject\s+to|construed\s+(?:in\s+accordance\s+with|under))\s+(?:the\s+)?([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\s+(?:substantive\s+)?law\b`,
@@ -144,14 +141,18 @@ const GOVERNING_LAW = [
 ];
 const NOT_A_JURISDICTION = /^(?:United States|U\.S\.A?\.?|Agreement|Laws?|Applicable|This|Each|Any)$/;
 
+/** The first governing-law statement about this Agreement, else the first one at all. */
 function findGoverningLaw(text: string): ContractReviewOutput['governingLaw'] {
+  const found: { jurisdiction: string; evidence: string }[] = [];
   for (const pattern of GOVERNING_LAW) {
-    const m = pattern.exec(text);
-    const jurisdiction = m?.[1]?.replace(/\s+/g, ' ').trim();
-    if (m === null || jurisdiction === undefined || NOT_A_JURISDICTION.test(jurisdiction)) continue;
-    return { jurisdiction, evidence: quoteAround(text, m.index, m.index + m[0].length) };
+    for (const m of text.matchAll(new RegExp(pattern.source, 'g'))) {
+      const jurisdiction = m[1]?.replace(/\s+/g, ' ').trim();
+      if (jurisdiction === undefined || NOT_A_JURISDICTION.test(jurisdiction)) continue;
+      found.push({ jurisdiction, evidence: quoteAround(text, m.index ?? 0, (m.index ?? 0) + m[0].length) });
+      if (found.length >= 6) break;
+    }
   }
-  return null;
+  return found.find((f) => /\b(?:this|the)\s+Agreement\b/i.test(f.evidence)) ?? found[0] ?? null;
 }
 
 const PAYMENT =

@@ -4,7 +4,7 @@
  */
 import type { EntitiesOutput, EntityFinding } from '../tasks/extract-entities';
 import type { SummaryOutput } from '../tasks/summarize';
-import { findDates } from './dates';
+import { findDates } from '../dates';
 import { squash } from './evidence';
 
 export function summarise(text: string): SummaryOutput {
