@@ -14,7 +14,7 @@ import { documentId, sha256Hex } from './core/doc-id';
 import { permanentError } from './core/errors';
 import { getTask } from './core/tasks';
 import { corpusWorkflowId, documentWorkflowId, isValidBatchId, storeKeys } from './shared/ids';
-import { corpusProgressQuery, progressQuery } from './shared/messages';
+import { corpusProgressQuery, jobProgressQuery, progressQuery } from './shared/messages';
 import {
   BatchIdAttribute,
   ModelAttribute,
@@ -24,6 +24,7 @@ import {
 } from './shared/search-attributes';
 import type {
   AnalyzeCorpusInput,
+  BatchJobProgress,
   AnalyzeDocumentInput,
   CorpusOutcome,
   CorpusProgress,
@@ -241,6 +242,82 @@ export class DocflowClient {
 
   async cancelCorpus(batchId: string): Promise<void> {
     await this.corpusHandle(batchId).cancel();
+  }
+
+  /**
+   * Runs again what failed. For a document: a new run of its workflow with the same input (allowed because the
+   * last run failed or was cancelled). For a batch: the corpus again; its completed documents attach to their
+   * finished runs and are not paid for twice, failed and cancelled ones run again, and the summary is rewritten.
+   */
+  async retry(id: string): Promise<{ workflowId: string; kind: 'document' | 'corpus' }> {
+    const corpus = await this.describe(toCorpusWorkflowId(id));
+    const target = corpus ? toCorpusWorkflowId(id) : toDocumentWorkflowId(id);
+    const description = corpus ?? (await this.describe(target));
+    if (!description) throw permanentError('NOT_FOUND', `no document or batch "${id}"`);
+    const status = description.status.name;
+    if (status === 'RUNNING') throw permanentError('INVALID_INPUT', `${target} is still running: nothing to retry`);
+    if (!corpus && status === 'COMPLETED') {
+      throw permanentError('INVALID_INPUT', `${target} completed: its result is kept and is not paid for again`);
+    }
+    const [input] = await this.startInput(target);
+    // A corpus that continued as new carries its progress in `resume`: a retry starts from the manifest again.
+    if (corpus && input && typeof input === 'object') delete (input as { resume?: unknown }).resume;
+    await this.temporal.workflow.start(description.type, {
+      workflowId: target,
+      taskQueue: this.config.temporal.taskQueue,
+      args: [input],
+      workflowIdReusePolicy: corpus
+        ? WorkflowIdReusePolicy.ALLOW_DUPLICATE
+        : WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+      typedSearchAttributes: description.typedSearchAttributes,
+    });
+    return { workflowId: target, kind: corpus ? 'corpus' : 'document' };
+  }
+
+  /** The dead-letter view: a batch's failed and cancelled documents grouped by reason. */
+  async failures(
+    batchId: string,
+  ): Promise<{ reason: string; documents: { docId: string; name: string; status: string }[] }[]> {
+    const groups = new Map<string, { docId: string; name: string; status: string }[]>();
+    for (const status of ['Failed', 'Canceled', 'Terminated', 'TimedOut'] as const) {
+      for (const wf of await this.list({ batchId, status, type: 'analyzeDocument' })) {
+        const docId = wf.workflowId.replace(/^docflow-doc-/, '');
+        const outcome = await this.readStoreJson<DocumentOutcome>(storeKeys.documentOutcome(docId));
+        const reason =
+          outcome?.failureReason ?? (status === 'Canceled' ? 'cancelled' : `workflow ${status.toLowerCase()}`);
+        const list = groups.get(reason) ?? [];
+        list.push({ docId, name: outcome?.name ?? docId, status: status.toLowerCase() });
+        groups.set(reason, list);
+      }
+    }
+    return [...groups.entries()]
+      .map(([reason, documents]) => ({ reason, documents }))
+      .sort((a, b) => b.documents.length - a.documents.length);
+  }
+
+  /** Bedrock batch jobs docflow ran or runs, with status, record counters and the documents they served. */
+  async jobs(
+    filter: { status?: ListFilter['status']; limit?: number } = {},
+  ): Promise<(BatchJobProgress & { workflowId: string; workflowStatus: string })[]> {
+    const out: (BatchJobProgress & { workflowId: string; workflowStatus: string })[] = [];
+    for (const wf of await this.list({ type: 'bedrockBatchJob', status: filter.status, limit: filter.limit })) {
+      const progress = await this.temporal.workflow.getHandle(wf.workflowId).query(jobProgressQuery);
+      out.push({ ...progress, workflowId: wf.workflowId, workflowStatus: wf.status });
+    }
+    return out;
+  }
+
+  /** The arguments a workflow was started with, from the first event of its history. */
+  private async startInput(workflowId: string): Promise<unknown[]> {
+    const history = await this.temporal.workflow.getHandle(workflowId).fetchHistory();
+    const payloads = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads ?? [];
+    return payloads.map((p) => this.temporal.options.loadedDataConverter.payloadConverter.fromPayload(p));
+  }
+
+  private async readStoreJson<T>(key: string): Promise<T | undefined> {
+    const uri = `${this.config.store.uri.replace(/\/+$/, '')}/${key}`;
+    if (!(await this.store.head(uri))) return undefined;
+    return JSON.parse(await this.store.getText(uri)) as T;
   }
 
   /** Lists docflow's workflows through the visibility store, by search attributes. */

@@ -133,6 +133,37 @@ describe('analyzeDocument', () => {
     expect(collector.pendingRecords).toBe(0);
   });
 
+  it('retries a failed document and a failed batch without paying again for what completed', async () => {
+    const { paths } = await writeTempFiles({
+      'retry-ok.txt': shortContract('MARKER-RETRY-OK'),
+      'retry-bad.txt': shortContract('MARKER-RETRY-BAD'),
+    });
+    const ok = await client.startDocument({ file: paths[0], priority: 'high' });
+    expect((await client.awaitDocument(ok.docId)).status).toBe('completed');
+
+    // Every model answer is prose instead of JSON, and a chunk gets one attempt: the document fails.
+    p.emulator.setFaults({ malformedOutputRate: 1 });
+    const settings = { ...p.settings, maxRecordAttempts: 1 };
+    const { batchId } = await client.startCorpus({ files: paths, batchId: 'retry-batch', priority: 'high', settings });
+    const first = await client.awaitCorpus(batchId);
+    expect(first.counts).toMatchObject({ total: 2, completed: 1, failed: 1 });
+    const failures = await client.failures(batchId);
+    expect(failures).toHaveLength(1);
+    expect(failures[0]?.reason).toMatch(/model output invalid/);
+    expect(failures[0]?.documents.map((d) => d.name)).toEqual(['retry-bad.txt']);
+
+    p.emulator.setFaults({});
+    const invocationsBefore = p.emulator.counters().runtimeInvocations;
+    await client.retry(batchId);
+    const second = await client.awaitCorpus(batchId);
+    expect(second.counts).toMatchObject({ total: 2, completed: 2, failed: 0 });
+    const bad = failures[0]?.documents[0]?.docId ?? '';
+    const chunksOfBad = (await client.documentProgress(bad)).chunks.total;
+    // Only the failed document was analysed again.
+    expect(p.emulator.counters().runtimeInvocations - invocationsBefore).toBe(chunksOfBad);
+    await expect(client.retry(ok.docId)).rejects.toThrow(/completed: its result is kept/);
+  });
+
   it('writes result.json and a readable report.md for a completed document', async () => {
     const { paths } = await writeTempFiles({ 'report.txt': shortContract('MARKER-REPORT') });
     const started = await client.startDocument({ file: paths[0], priority: 'high' });
