@@ -131,7 +131,7 @@ interface Row {
   invalidChunks: number;
   repairedChunks: number;
   ms: number;
-  parties: { labelled: number; found: number; predicted: number; correct: number; names: string[] };
+  parties: { labelled: number; found: number; predicted: number; correct: number };
   agreementDate: Verdict;
   effectiveDate: Verdict;
   expirationDate: Verdict;
@@ -158,8 +158,8 @@ for (const [contract, entry] of Object.entries(labels).sort(([a], [b]) => a.loca
       labelled: wanted.length,
       found: wanted.filter((w) => names.some((n) => sameParty(w, n))).length,
       predicted: names.length,
+      // Counts only: the results file carries no contract text, not even party names.
       correct: names.filter((n) => wanted.some((w) => sameParty(w, n))).length,
-      names,
     },
     agreementDate: judgeDate(entry.labels['Agreement Date'], analysis.agreementDate),
     effectiveDate: judgeDate(entry.labels['Effective Date'], analysis.effectiveDate),
