@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { version } from '../../package.json';
 import { registerEmulatorCommand } from './commands/emulator';
+import { addGlobalOptions, describeCliError } from './context';
 
 /** Builds the `docflow` command tree. Each command lives in its own module under ./commands. */
 export function buildProgram(): Command {
@@ -8,6 +9,7 @@ export function buildProgram(): Command {
     .description('Durable, asynchronous LLM analysis of documents on AWS Bedrock, orchestrated by Temporal.')
     .version(version)
     .showHelpAfterError('(run with --help for usage)');
+  addGlobalOptions(program);
   registerEmulatorCommand(program);
   return program;
 }
@@ -17,7 +19,8 @@ export function run(argv: string[]): void {
   buildProgram()
     .parseAsync(argv)
     .catch((err: unknown) => {
-      process.stderr.write(`docflow: ${err instanceof Error ? err.message : String(err)}\n`);
-      process.exitCode = 1;
+      const { message, exitCode } = describeCliError(err);
+      process.stderr.write(`docflow: ${message}\n`);
+      process.exitCode = exitCode;
     });
 }
