@@ -180,7 +180,7 @@ function findObligations(text: string, roles: string[]): ObligationFinding[] {
   const out: ObligationFinding[] = [];
   const perParty = new Map<string, number>();
   const pattern =
-    /\b([A-Z][A-Za-z]+(?:\s[A-Z][A-Za-z]+)?)\s+(?:shall|will|agrees\s+to|must)\s+(?!not\b|be\s+entitled|have\s+the\s+right|be\s+deemed)([a-z]+)/g;
+    /\b([A-Z][A-Za-z]+(?:\s[A-Z][A-Za-z]+)?)\s+(?:shall|will|agrees\s+to|must)\s+(?!not\b|be\s+entitled|have\b|be\s+deemed|receive\b|retain\b|own\b)([a-z]+)/g;
   for (const m of text.matchAll(pattern)) {
     const party = m[1] ?? '';
     if (
@@ -210,7 +210,8 @@ interface RiskRule {
   category: RiskCategory;
   severity: Severity;
   label: string;
-  pattern: RegExp;
+  /** Tried in order: operative wording first, headings and keywords last. */
+  patterns: RegExp[];
 }
 
 const RISK_RULES: readonly RiskRule[] = [
@@ -218,109 +219,123 @@ const RISK_RULES: readonly RiskRule[] = [
     category: 'unlimited-liability',
     severity: 'high',
     label: 'Liability not capped',
-    pattern:
+    patterns: [
       /\bunlimited\s+liability\b|\bliability\b[^.;]{0,80}\bshall\s+not\s+be\s+limited\b|\bwithout\s+limitation\s+of\s+liability\b/i,
+    ],
   },
   {
     category: 'limitation-of-liability',
     severity: 'medium',
     label: 'Liability limited or excluded',
-    pattern:
+    patterns: [
       /\bin\s+no\s+event\s+shall\b[^.;]{0,160}\bliable\b|\blimitation\s+of\s+liability\b|\baggregate\s+liability\b[^.;]{0,120}\b(?:shall\s+not\s+exceed|limited\s+to)\b/i,
+    ],
   },
   {
     category: 'indemnification',
     severity: 'medium',
     label: 'Indemnity',
-    pattern: /\b(?:shall|will|agrees?\s+to)\s+(?:defend,?\s+)?indemnify\b/i,
+    patterns: [/\b(?:shall|will|agrees?\s+to)\s+(?:defend,?\s+)?indemnify\b/i],
   },
   {
     category: 'auto-renewal',
     severity: 'medium',
     label: 'Automatic renewal',
-    pattern:
+    patterns: [
       /\bautomatically\s+(?:be\s+)?(?:renew|extend)\w*|\brenew\w*\s+automatically\b|\bsuccessive\s+(?:\w+[- ])?(?:\(\d+\)\s*)?[- ]?(?:year|month)\w*\s+(?:renewal\s+)?(?:terms|periods)\b/i,
+    ],
   },
   {
     category: 'exclusivity',
     severity: 'medium',
     label: 'Exclusivity',
-    pattern:
+    patterns: [
       /(?<!non[- ])(?<!non)\bexclusive\s+(?:distributor|licen[cs]e|right|supplier|provider|basis|agent|reseller|partner)\b|\bsole\s+and\s+exclusive\b/i,
+    ],
   },
   {
     category: 'non-compete',
     severity: 'high',
     label: 'Non-compete',
-    pattern: /\bnon-?compet\w*|\bshall\s+not\b[^.;]{0,120}\bcompet(?:e|ing|itive)\b/i,
+    patterns: [
+      /\b(?:shall|will|agrees?\s+to|agrees?)\s+not\b[^.]{0,160}\bcompet(?:e|ing|itive)\b/i,
+      /\bnon-?compet\w*/i,
+    ],
   },
   {
     category: 'non-solicitation',
     severity: 'medium',
     label: 'Non-solicitation',
-    pattern:
-      /\bnon-?solicit\w*|\bshall\s+not\b[^.;]{0,80}\bsolicit\b[^.;]{0,80}\b(?:employ\w*|personnel|customers?)\b/i,
+    patterns: [
+      /\b(?:shall|will|agrees?\s+to|agrees?)\s+not\b[^.]{0,300}\bsolicit\w*\b[^.;]{0,80}\b(?:employ\w*|personnel|customers?|clients?)\b/i,
+      /\bnon-?solicit\w*/i,
+    ],
   },
   {
     category: 'liquidated-damages',
     severity: 'high',
     label: 'Liquidated damages',
-    pattern: /\bliquidated\s+damages\b/i,
+    patterns: [/\bliquidated\s+damages\b/i],
   },
   {
     category: 'termination-for-convenience',
     severity: 'medium',
     label: 'Termination for convenience',
-    pattern:
-      /\bterminat\w*\b[^.;]{0,100}\b(?:for\s+(?:its\s+)?convenience|for\s+any\s+(?:or\s+no\s+)?reason|without\s+cause)\b/i,
+    patterns: [
+      /\bmay\b[^.;]{0,80}\bterminate\b[^.;]{0,100}\b(?:for\s+(?:its\s+)?convenience|for\s+any\s+(?:or\s+no\s+)?reason|without\s+cause|at\s+any\s+time)\b/i,
+    ],
   },
   {
     category: 'assignment-restriction',
     severity: 'low',
     label: 'Assignment needs consent',
-    pattern:
+    patterns: [
       /\b(?:shall|may)\s+not\b[^.;]{0,60}\bassign\b|\bassign\w*\b[^.;]{0,100}\bwithout\s+(?:the\s+)?(?:prior\s+)?(?:express\s+)?(?:written\s+)?consent\b/i,
+    ],
   },
   {
     category: 'change-of-control',
     severity: 'medium',
     label: 'Change of control',
-    pattern: /\bchange\s+(?:of|in)\s+control\b/i,
+    patterns: [/\bchange\s+(?:of|in)\s+control\b/i],
   },
   {
     category: 'most-favoured-nation',
     severity: 'medium',
     label: 'Most-favoured-nation terms',
-    pattern:
+    patterns: [
       /\bmost\s+favou?red\s+(?:nation|customer|licensee)\b|\b(?:no\s+less|at\s+least\s+as)\s+favou?rable\b[^.;]{0,100}\b(?:prices?|pricing|terms|rates?)\b|\b(?:prices?|pricing|terms|rates?)\b[^.;]{0,100}\b(?:no\s+less|at\s+least\s+as)\s+favou?rable\b/i,
+    ],
   },
   {
     category: 'minimum-commitment',
     severity: 'medium',
     label: 'Minimum commitment',
-    pattern:
+    patterns: [
       /\bminimum\s+(?:annual\s+)?(?:purchase|order|quantity|quantities|commitment|volume|royalt(?:y|ies)|payments?)\b|\btake[- ]or[- ]pay\b/i,
+    ],
   },
   {
     category: 'ip-assignment',
     severity: 'medium',
     label: 'Intellectual property assigned',
-    pattern:
+    patterns: [
       /\bhereby\s+(?:irrevocably\s+)?assigns?\b[^.;]{0,100}\b(?:right|title|interest)\b|\bwork\s+made\s+for\s+hire\b/i,
+    ],
   },
   {
     category: 'audit-rights',
     severity: 'low',
     label: 'Audit rights',
-    pattern: /\bright\s+to\s+audit\b|\baudit\b[^.;]{0,60}\b(?:books|records)\b/i,
+    patterns: [/\bright\s+to\s+audit\b|\baudit\b[^.;]{0,60}\b(?:books|records)\b/i],
   },
 ];
 
 function findRiskyClauses(text: string): RiskyClauseFinding[] {
   const out: RiskyClauseFinding[] = [];
   for (const rule of RISK_RULES) {
-    const m = rule.pattern.exec(text);
-    if (m === null) continue;
+    const m = rule.patterns.map((p) => p.exec(text)).find((x) => x !== null);
+    if (m === undefined) continue;
     const evidence = quoteAround(text, m.index, m.index + m[0].length);
     const severity: Severity =
       rule.category === 'indemnification' && /\bany\s+and\s+all\b/i.test(evidence) ? 'high' : rule.severity;

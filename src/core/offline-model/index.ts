@@ -44,7 +44,8 @@ function answer(prompt: string): string {
 
 /** The prompt's context line says which part this is; without one, assume the document starts here. */
 function isFirstPart(prompt: string): boolean {
-  const head = prompt.slice(0, prompt.indexOf('\n<document>\n') >>> 0);
+  const documentStart = prompt.indexOf('\n<document>\n');
+  const head = documentStart === -1 ? prompt : prompt.slice(0, documentStart);
   const m = /\bThis is part (\d+) of \d+\b/.exec(head);
   return m === null || m[1] === '1';
 }
