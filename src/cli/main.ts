@@ -1,6 +1,13 @@
 import { Command } from 'commander';
 import { version } from '../../package.json';
+import { registerCancelCommand } from './commands/cancel';
+import { registerConfigCommand } from './commands/config';
+import { registerDoctorCommand } from './commands/doctor';
 import { registerEmulatorCommand } from './commands/emulator';
+import { registerFailuresCommand } from './commands/failures';
+import { registerJobsCommand } from './commands/jobs';
+import { registerListCommand } from './commands/list';
+import { registerRetryCommand } from './commands/retry';
 import { addGlobalOptions, describeCliError } from './context';
 
 /** Builds the `docflow` command tree. Each command lives in its own module under ./commands. */
@@ -11,6 +18,13 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)');
   addGlobalOptions(program);
   registerEmulatorCommand(program);
+  registerListCommand(program);
+  registerCancelCommand(program);
+  registerRetryCommand(program);
+  registerFailuresCommand(program);
+  registerJobsCommand(program);
+  registerConfigCommand(program);
+  registerDoctorCommand(program);
   return program;
 }
 
