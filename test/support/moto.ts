@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { resolveMotoServer } from './moto-binary';
 
 /** A throwaway moto server (every AWS service it emulates, on one endpoint) on 127.0.0.1. */
 export interface MotoServer {
@@ -12,12 +13,16 @@ export interface MotoServer {
   stop(): Promise<void>;
 }
 
-/** Starts `moto_server` (`pip install 'moto[server]'`) on a free port and waits until it answers. */
+/**
+ * Starts `moto_server` (provisioned by `npm test` into the cache, or `pip install 'moto[server]'`) on a free port
+ * and waits until it answers.
+ */
 export async function startMotoServer({ startupTimeoutMs = 30_000 } = {}): Promise<MotoServer> {
+  const command = await resolveMotoServer();
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
   // Its own process group, so stopping it also ends what a launcher shim (pyenv) forked.
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
+  const child = spawn(command, ['-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'ignore', 'pipe'],
     detached: true,
   });
@@ -27,7 +32,11 @@ export async function startMotoServer({ startupTimeoutMs = 30_000 } = {}): Promi
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (text: string) => (stderr = (stderr + text).slice(-2000)));
   let failed: string | undefined;
-  child.once('error', (err) => (failed = `${err.message} (install it with: pip install 'moto[server]')`));
+  child.once(
+    'error',
+    (err) =>
+      (failed = `${command}: ${err.message} (run \`npm test\` once to provision it, or: pip install 'moto[server]')`),
+  );
   child.once('exit', (code, signal) => (failed ??= `moto_server exited with ${code ?? signal}: ${stderr}`));
 
   const deadline = Date.now() + startupTimeoutMs;
