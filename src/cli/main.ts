@@ -1,13 +1,19 @@
 import { Command } from 'commander';
 import { version } from '../../package.json';
+import { registerAnalyzeCommand } from './commands/analyze';
 import { registerCancelCommand } from './commands/cancel';
 import { registerConfigCommand } from './commands/config';
+import { registerDevCommand } from './commands/dev';
 import { registerDoctorCommand } from './commands/doctor';
 import { registerEmulatorCommand } from './commands/emulator';
 import { registerFailuresCommand } from './commands/failures';
 import { registerJobsCommand } from './commands/jobs';
 import { registerListCommand } from './commands/list';
+import { registerResultCommand } from './commands/result';
 import { registerRetryCommand } from './commands/retry';
+import { registerStatusCommand } from './commands/status';
+import { registerWatchCommand } from './commands/watch';
+import { registerWorkerCommand } from './commands/worker';
 import { addGlobalOptions, describeCliError } from './context';
 
 /** Builds the `docflow` command tree. Each command lives in its own module under ./commands. */
@@ -18,6 +24,12 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)');
   addGlobalOptions(program);
   registerEmulatorCommand(program);
+  registerAnalyzeCommand(program);
+  registerDevCommand(program);
+  registerWorkerCommand(program);
+  registerStatusCommand(program);
+  registerWatchCommand(program);
+  registerResultCommand(program);
   registerListCommand(program);
   registerCancelCommand(program);
   registerRetryCommand(program);
