@@ -1,5 +1,6 @@
 import {
   CancellationScope,
+  ContinueAsNew,
   continueAsNew,
   getExternalWorkflowHandle,
   isCancellation,
@@ -76,6 +77,7 @@ export async function bedrockBatchJob(input: BatchJobInput): Promise<JobFinished
     );
 
   let finished: JobFinishedMessage | undefined;
+  let continuing = false;
   try {
     if (!state) {
       const prepared = await pipeline.writeJobInput({ jobKey, modelId: input.modelId, slices: input.slices });
@@ -158,6 +160,11 @@ export async function bedrockBatchJob(input: BatchJobInput): Promise<JobFinished
     details();
     return finished;
   } catch (err) {
+    if (err instanceof ContinueAsNew) {
+      // Not an ending: the next run goes on polling the same job.
+      continuing = true;
+      throw err;
+    }
     const cancelled = isCancellation(err);
     await CancellationScope.nonCancellable(async () => {
       if (cancelled && state?.jobArn) {
@@ -170,6 +177,10 @@ export async function bedrockBatchJob(input: BatchJobInput): Promise<JobFinished
     });
     throw err;
   } finally {
+    if (!continuing) await reportToCollector();
+  }
+
+  async function reportToCollector(): Promise<void> {
     await CancellationScope.nonCancellable(async () => {
       try {
         await getExternalWorkflowHandle(input.collectorWorkflowId).signal(

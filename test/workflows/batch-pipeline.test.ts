@@ -302,6 +302,49 @@ describe('batch mode with faults', () => {
     }
   });
 
+  it('continues the collector and a polling job as new without losing records or creating a job twice', async () => {
+    const p = await startTestPipeline(t, {
+      settings: {
+        ...SMALL,
+        'batch.maxRecordsPerJob': 200,
+        'batch.continueAsNewAfterEvents': 100,
+        'batch.pollInitialMs': 50,
+        'batch.pollMaxMs': 100,
+      },
+      // A slow job: it polls long enough for its history to pass the limit.
+      emulator: { quotas: { minRecordsPerJob: 10 }, faults: { slowNextJobs: 1, slowJobFactor: 20 } },
+    });
+    try {
+      const client = new DocflowClient(t.client, p.config, p.store);
+      const { batchId, pending } = await startCorpusAndFlush(p, client, 24, 'can');
+      const outcome = await client.awaitCorpus(batchId);
+      expect(outcome.counts).toMatchObject({ total: 24, completed: 24, failed: 0 });
+      const counters = p.emulator.counters();
+      expect(counters.jobsCreated).toBe(1);
+      expect(counters.recordsProcessed).toBe(pending);
+
+      const runs = async (type: string) => {
+        const statuses: string[] = [];
+        for await (const wf of t.client.workflow.list({
+          query: `TaskQueue = '${p.taskQueue}' AND WorkflowType = '${type}'`,
+        })) {
+          statuses.push(wf.status.name);
+        }
+        return statuses;
+      };
+      expect((await runs('batchCollector')).filter((s) => s === 'CONTINUED_AS_NEW').length).toBeGreaterThan(0);
+      expect((await runs('bedrockBatchJob')).filter((s) => s === 'CONTINUED_AS_NEW').length).toBeGreaterThan(0);
+      // The collector's current run still knows everything it did before.
+      const status = await t.client.workflow
+        .getHandle(collectorWorkflowId(p.settings.modelId, p.taskQueue))
+        .query(statusQuery);
+      expect(status.recordsBatched).toBe(pending);
+      expect(status.activeJobs).toHaveLength(0);
+    } finally {
+      await p.stop();
+    }
+  });
+
   it('cancels one document mid-run with `temporal workflow cancel`, leaving the others to complete', async () => {
     const p = await startTestPipeline(t, { settings: SMALL, emulator: { quotas: { minRecordsPerJob: 10 } } });
     try {
