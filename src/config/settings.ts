@@ -189,7 +189,13 @@ export const SETTINGS = [
     72 * 3600_000,
     'A document not finished after this fails.',
   ),
-  spec('pipeline.corpusWindow', 'DOCFLOW_CORPUS_WINDOW', int(1, 1000), 50, 'Documents of a corpus running at once.'),
+  spec(
+    'pipeline.corpusWindow',
+    'DOCFLOW_CORPUS_WINDOW',
+    int(1, 1900),
+    500,
+    "Documents of a corpus running at once (below Temporal's 2,000 pending children); enough to fill batch jobs.",
+  ),
   spec('pipeline.notify', 'DOCFLOW_NOTIFY', bool, true, 'Send notifications on completion and failure.'),
   // Batch collector and jobs
   spec(
