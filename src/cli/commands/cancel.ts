@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { CliError, connectClient, ExitCode, loadCliConfig, output } from '../context';
 import { findTarget } from '../find-target';
-import { statusName } from './list';
+import { statusName, usageErrorsExit2 } from '../options';
 
 export interface CancelOutcome {
   kind: 'document' | 'batch';
@@ -17,6 +17,7 @@ export function registerCancelCommand(program: Command): void {
     .command('cancel')
     .description('Cancel a document (doc id or workflow id) or a batch (batch id) and its running documents.')
     .argument('<id>', 'document id, batch id, or workflow id')
+    .exitOverride(usageErrorsExit2)
     .action(async (id: string, _flags: unknown, command: Command) => {
       const { config } = loadCliConfig(command);
       const client = await connectClient(config);

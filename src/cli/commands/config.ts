@@ -3,6 +3,7 @@ import type { ResolvedSetting } from '../../config/load';
 import { SETTINGS } from '../../config/settings';
 import type { SettingSpec } from '../../config/settings';
 import { loadCliConfig, output } from '../context';
+import { usageErrorsExit2 } from '../options';
 import { renderTable } from '../table';
 
 interface ConfigFlags {
@@ -38,6 +39,7 @@ export function registerConfigCommand(program: Command): void {
     .description('Show the effective configuration: every setting, its value and where it came from.')
     .option('--keys', 'list every setting with its environment variables, default and description')
     .option('--markdown', 'print the configuration reference as Markdown (docs/configuration.md)')
+    .exitOverride(usageErrorsExit2)
     .action((flags: ConfigFlags, command: Command) => {
       if (flags.markdown) {
         process.stdout.write(configurationReference());

@@ -3,6 +3,7 @@ import type { CheckResult } from '../../doctor/check';
 import { runDoctor } from '../../doctor/run-doctor';
 import type { DoctorReport } from '../../doctor/run-doctor';
 import { loadCliConfig, output } from '../context';
+import { usageErrorsExit2 } from '../options';
 
 /** `docflow doctor`: checks Temporal, the search attributes, workers, AWS credentials, the store, Bedrock and the role. */
 export function registerDoctorCommand(program: Command): void {
@@ -12,6 +13,7 @@ export function registerDoctorCommand(program: Command): void {
       'Check that docflow can run here: Temporal, namespace, search attributes, workers, AWS credentials, ' +
         'the object store, Bedrock batch access and the batch role. Exit 0 when nothing fails.',
     )
+    .exitOverride(usageErrorsExit2)
     .action(async (_flags: unknown, command: Command) => {
       const { config } = loadCliConfig(command);
       const report = await runDoctor(config);

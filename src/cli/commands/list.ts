@@ -1,18 +1,9 @@
 import type { Command } from 'commander';
-import { InvalidArgumentError, Option } from 'commander';
+import { Option } from 'commander';
 import type { ListedWorkflow, ListFilter } from '../../client';
 import { connectClient, globalOptions, loadCliConfig, output } from '../context';
+import { positiveInteger, statusName, statusOption, usageErrorsExit2, WORKFLOW_STATUSES } from '../options';
 import { renderTable } from '../table';
-
-/** The workflow states a user filters by, as the CLI spells them, and as the visibility store names them. */
-export const WORKFLOW_STATUSES = {
-  running: 'Running',
-  completed: 'Completed',
-  failed: 'Failed',
-  cancelled: 'Canceled',
-  terminated: 'Terminated',
-  'timed-out': 'TimedOut',
-} as const satisfies Record<string, NonNullable<ListFilter['status']>>;
 
 const WORKFLOW_TYPES = {
   document: 'analyzeDocument',
@@ -24,22 +15,6 @@ const WORKFLOW_TYPES = {
 const TYPE_NAMES: Record<string, string> = Object.fromEntries(
   Object.entries(WORKFLOW_TYPES).map(([name, type]) => [type, name]),
 );
-
-/** The CLI's word for a workflow status, however the SDK spells it (`TIMED_OUT`, `TimedOut`, `Canceled`). */
-export function statusName(status: string): string {
-  const name = status.toLowerCase().replace(/_/g, '-');
-  return name === 'canceled' ? 'cancelled' : name === 'timedout' ? 'timed-out' : name;
-}
-
-export function statusOption(description = 'only workflows in this state'): Option {
-  return new Option('--status <status>', description).choices(Object.keys(WORKFLOW_STATUSES));
-}
-
-export const positiveInteger = (value: string): number => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
-  return n;
-};
 
 interface ListFlags {
   status?: keyof typeof WORKFLOW_STATUSES;
@@ -72,6 +47,7 @@ export function registerListCommand(program: Command): void {
       ),
     )
     .option('--limit <n>', 'at most this many rows', positiveInteger, 100)
+    .exitOverride(usageErrorsExit2)
     .action(async (flags: ListFlags, command: Command) => {
       const { config } = loadCliConfig(command);
       const client = await connectClient(config);

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { CliError, connectClient, ExitCode, loadCliConfig, output } from '../context';
 import { findTarget } from '../find-target';
-import { statusName } from './list';
+import { currentFailures } from './failures';
+import { usageErrorsExit2 } from '../options';
 
 export interface RetryOutcome {
   kind: 'document' | 'batch';
@@ -20,6 +21,7 @@ export function registerRetryCommand(program: Command): void {
         '(completed documents are never analysed or paid for again).',
     )
     .argument('<id>', 'document id, batch id, or workflow id')
+    .exitOverride(usageErrorsExit2)
     .action(async (id: string, _flags: unknown, command: Command) => {
       const { config } = loadCliConfig(command);
       const client = await connectClient(config);
@@ -31,9 +33,7 @@ export function registerRetryCommand(program: Command): void {
         let documents: RetryOutcome['documents'];
         if (target.kind === 'batch') {
           const batchId = target.workflowId.replace(/^docflow-corpus-/, '');
-          documents = (await client.docflow.failures(batchId)).flatMap((group) =>
-            group.documents.map((d) => ({ ...d, status: statusName(d.status) })),
-          );
+          documents = (await currentFailures(client.docflow, batchId)).flatMap((group) => group.documents);
           if (documents.length === 0 && target.status === 'COMPLETED') {
             throw new CliError(
               `batch ${id} completed with no failed or cancelled documents: nothing to retry`,

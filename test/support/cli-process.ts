@@ -1,0 +1,62 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { inject } from 'vitest';
+import type { TestPipeline } from './pipeline';
+
+const BIN = resolve(__dirname, '../../bin/docflow.js');
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs the real `docflow` binary in a child process. The environment is built from scratch (PATH and HOME
+ * only, plus `env`), and the working directory is an empty folder, so no developer setting or config file leaks in.
+ */
+export async function runCli(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  cwd?: string,
+): Promise<CliRun> {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: cwd ?? mkdtempSync(join(tmpdir(), 'docflow-cli-')),
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+  child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+  const code = await new Promise<number>((done, reject) => {
+    child.once('error', reject);
+    child.once('close', (exitCode) => done(exitCode ?? -1));
+  });
+  return { code, stdout, stderr };
+}
+
+/** The environment that points the CLI at a test pipeline: the run's dev server, its task queues, store and emulator. */
+export function pipelineEnv(pipeline: TestPipeline): Record<string, string> {
+  return {
+    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    TEMPORAL_NAMESPACE: inject('temporalNamespace'),
+    DOCFLOW_TASK_QUEUE: pipeline.config.temporal.taskQueue,
+    DOCFLOW_BEDROCK_TASK_QUEUE: pipeline.config.temporal.bedrockTaskQueue,
+    DOCFLOW_STORE_KIND: 'file',
+    DOCFLOW_STORE_ROOT: pipeline.storeDir,
+    DOCFLOW_STORE: pipeline.config.store.uri,
+    DOCFLOW_BEDROCK_ENDPOINT: pipeline.emulator.endpoint,
+  };
+}
+
+/** Parses the CLI's `--json` output, failing with the output when it is not JSON. */
+export function parseJson<T>(run: CliRun): T {
+  try {
+    return JSON.parse(run.stdout) as T;
+  } catch {
+    throw new Error(`not JSON (exit ${run.code}):\n${run.stdout}\n${run.stderr}`);
+  }
+}
