@@ -62,7 +62,6 @@ const ACCESS_ERRORS = new Set([
   'UnrecognizedClientException',
   'InvalidSignatureException',
   'ExpiredTokenException',
-  'CredentialsProviderError',
 ]);
 
 /** Bedrock batch inference must answer a ListModelInvocationJobs call (one result) with these credentials. */
@@ -76,6 +75,15 @@ export async function checkBedrockAccess(client: BedrockClient, target: BedrockT
   } catch (err) {
     const name = (err as { name?: string }).name ?? '';
     const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    if (name === 'CredentialsProviderError') {
+      return fail(
+        'bedrock',
+        title,
+        'config',
+        `cannot call ${where}: no AWS credentials to sign the request`,
+        'configure AWS credentials (see the AWS credentials check)',
+      );
+    }
     if (ACCESS_ERRORS.has(name) || status === 401 || status === 403) {
       return fail(
         'bedrock',

@@ -34,8 +34,10 @@ function renderReport(report: DoctorReport): string {
   const count = (status: CheckResult['status']) => report.checks.filter((c) => c.status === status).length;
   lines.push(
     '',
-    `${count('ok')} ok, ${count('warn')} warnings, ${count('fail')} failed, ${count('skip')} skipped` +
+    `${count('ok')} ok, ${plural(count('warn'), 'warning')}, ${count('fail')} failed, ${count('skip')} skipped` +
       (report.ok ? '' : ` (exit ${report.exitCode})`),
   );
   return lines.join('\n');
 }
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
