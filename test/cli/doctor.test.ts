@@ -1,4 +1,5 @@
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { msToTs } from '@temporalio/common/lib/time';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -98,7 +99,7 @@ describe('docflow doctor', () => {
     const namespace = `bare-${randomUUID().slice(0, 8)}`;
     await t.connection.workflowService.registerNamespace({
       namespace,
-      workflowExecutionRetentionPeriod: { seconds: 86_400 },
+      workflowExecutionRetentionPeriod: msToTs('1 day'),
     });
     let report = await doctor({ TEMPORAL_NAMESPACE: namespace });
     for (let i = 0; i < 20 && check(report, 'namespace').status !== 'ok'; i++) {
