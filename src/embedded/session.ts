@@ -46,8 +46,10 @@ export interface Session extends Connected {
   uiUrl?: string;
   /** What was started or found, for `docflow dev` to print. */
   embedded?: EmbeddedState & { dataDir: string; temporalLog: string; workerLog: string };
-  /** Settles if the in-process worker stops (it rejects with the worker's error). */
+  /** Settles if the in-process worker stops (it rejects with the worker's error); set once it runs. */
   workerStopped?: Promise<void>;
+  /** Starts the in-process worker if this session has one and it is not running yet. */
+  ensureWorker(): Promise<void>;
 }
 
 export interface OpenSessionOptions {
@@ -72,7 +74,7 @@ export async function openSession(loaded: LoadedConfig, options: OpenSessionOpti
       );
     }
     const connected = await connectClient(loaded.config);
-    return { ...connected, mode: 'remote', workersOutliveProcess: true };
+    return { ...connected, mode: 'remote', workersOutliveProcess: true, ensureWorker: () => Promise.resolve() };
   }
 
   const config = embeddedConfig(loaded);
@@ -112,6 +114,7 @@ async function attach(config: DocflowConfig, dataDir: string, live: EmbeddedStat
     mode: 'attached',
     workersOutliveProcess: live.owner === 'dev',
     uiUrl: live.uiUrl,
+    ensureWorker: () => Promise.resolve(),
     embedded: { ...live, dataDir, temporalLog: join(dataDir, 'temporal.log'), workerLog: join(dataDir, 'worker.log') },
   };
 }
@@ -120,7 +123,6 @@ async function startEmbedded(base: DocflowConfig, dataDir: string, options: Open
   const log = options.log ?? (() => undefined);
   await mkdir(dataDir, { recursive: true });
   const workerLog = join(dataDir, 'worker.log');
-  installWorkerLogger({ file: workerLog });
   const config = structuredClone(base);
   config.store.fileRoot = resolve(config.store.fileRoot);
 
@@ -168,20 +170,6 @@ async function startEmbedded(base: DocflowConfig, dataDir: string, options: Open
     config.bedrock.endpoint = emulator.endpoint;
     config.bedrock.runtimeEndpoint = emulator.endpoint;
 
-    log('Starting the worker...');
-    const native = await NativeConnection.connect({ address: server.address });
-    stack.push(() => native.close());
-    const workers = await createWorkers({
-      connection: native,
-      config,
-      context: activityContextFromConfig(config, connected.temporal, { store: connected.store }),
-    });
-    const workerStopped = workers.run();
-    stack.push(async () => {
-      workers.shutdown();
-      await workerStopped.catch(() => undefined);
-    });
-
     const state: EmbeddedState = {
       pid: process.pid,
       owner: options.role === 'dev' ? 'dev' : 'analyze',
@@ -199,16 +187,37 @@ async function startEmbedded(base: DocflowConfig, dataDir: string, options: Open
     await writeState(dataDir, state);
     stack.push(() => removeState(dataDir));
 
-    return {
+    const session: Session = {
       ...connected,
       config,
       mode: 'embedded',
       workersOutliveProcess: false,
       uiUrl: server.uiUrl,
       embedded: { ...state, dataDir, temporalLog: server.logFile, workerLog },
-      workerStopped,
       close: unwind,
+      async ensureWorker() {
+        if (session.workerStopped) return;
+        log('Starting the worker...');
+        // Only now: an installed SDK runtime that never gets a worker would keep the process from exiting.
+        installWorkerLogger({ file: workerLog });
+        const native = await NativeConnection.connect({ address: server.address });
+        stack.push(() => native.close());
+        const workers = await createWorkers({
+          connection: native,
+          config,
+          context: activityContextFromConfig(config, connected.temporal, { store: connected.store }),
+        });
+        const running = workers.run();
+        session.workerStopped = running;
+        stack.push(async () => {
+          workers.shutdown();
+          await running.catch(() => undefined);
+        });
+      },
     };
+    // `analyze` starts the worker only when there is work: a rerun of a finished batch needs none.
+    if (options.role !== 'analyze') await session.ensureWorker();
+    return session;
   } catch (err) {
     await unwind();
     throw err;

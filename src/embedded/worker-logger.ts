@@ -19,6 +19,8 @@ export function installWorkerLogger(target: { file: string } | { stream: Writabl
   };
   Runtime.install({
     logger: new DefaultLogger(level, write),
+    // docflow's commands handle SIGINT and SIGTERM themselves, stopping the worker before what it depends on.
+    shutdownSignals: [],
     telemetryOptions: { logging: { filter: { core: 'WARN', other: 'WARN' }, forward: {} } },
   });
 }

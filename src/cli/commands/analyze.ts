@@ -88,6 +88,7 @@ async function analyze(inputs: string[], flags: AnalyzeFlags, command: Command):
       window: flags.window,
     });
     const reused = started.attached && before === 'COMPLETED';
+    if (!reused) await session.ensureWorker();
     const count = resolved.kind === 'files' ? `${resolved.files.length} documents` : resolved.uri;
     if (reused) say(`Batch ${batchId} was analysed before: reusing its results (no new Bedrock work).`);
     else if (started.attached) say(`Batch ${batchId} is already under way: following it (${count}).`);
@@ -144,27 +145,32 @@ async function waitForCorpus(
   signal: Promise<NodeJS.Signals>,
   quiet: boolean,
 ): Promise<CorpusOutcome | undefined> {
-  const outcome = session.docflow.awaitCorpus(batchId);
+  // The wait is a long poll: abort it on Ctrl+C so that no call is left retrying on a closed connection.
+  const abort = new AbortController();
+  const outcome = session.temporal.connection.withAbortSignal(abort.signal, () => session.docflow.awaitCorpus(batchId));
   const workerDied = session.workerStopped?.then(() => {
     throw new CliError('the embedded worker stopped unexpectedly', ExitCode.error);
   });
-  // After an interruption, closing the session ends these too: that later settlement is expected, not an error.
+  // Once the wait is over, these may still settle (the abort, the worker's shutdown): expected, not errors.
   workerDied?.catch(() => undefined);
   outcome.catch(() => undefined);
-  if (quiet) return await Promise.race([outcome, signal.then(() => undefined)]);
+  const stopped = signal.then(() => {
+    abort.abort();
+    return undefined;
+  });
+  const ended = Promise.race([outcome, stopped, ...(workerDied ? [workerDied] : [])]);
+  if (quiet) return await ended;
   const { printer } = progressPrinter(json);
-  const following = followProgress(
-    session.docflow,
-    { kind: 'corpus', id: batchId, workflowId, status: 'RUNNING', exitCode: 0 },
-    printer,
-    outcome,
-  );
+  const target = { kind: 'corpus' as const, id: batchId, workflowId, status: 'RUNNING', exitCode: 0 };
+  const following = followProgress(session.docflow, target, printer, ended);
   try {
-    const result = await Promise.race([outcome, signal.then(() => undefined), ...(workerDied ? [workerDied] : [])]);
+    const result = await ended;
+    // One last reading shows the final counts; it must not hold the exit up for long.
     const last = await Promise.race([following, new Promise<undefined>((r) => setTimeout(() => r(undefined), 3_000))]);
     printer.finish(last);
     return result;
   } catch (err) {
+    await following.catch(() => undefined);
     printer.finish();
     throw new CliError(`batch ${batchId} did not finish: ${describeFailure(err)}`, ExitCode.error);
   }
