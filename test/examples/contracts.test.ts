@@ -51,7 +51,7 @@ function shingles(text: string): Set<string> {
 
 describe('example contracts', () => {
   it('lists every example in the README and says they are fictional', () => {
-    const readme = readFileSync(join(DIR, 'README.md'), 'utf8');
+    const readme = readFileSync(join(DIR, '..', 'README.md'), 'utf8');
     for (const { file } of EXAMPLES) expect(readme).toContain(`\`${file}\``);
     expect(readme).toMatch(/fictional and were\s+written for this project/);
   });
