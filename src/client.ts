@@ -274,37 +274,67 @@ export class DocflowClient {
     return { workflowId: target, kind: corpus ? 'corpus' : 'document' };
   }
 
-  /** The dead-letter view: a batch's failed and cancelled documents grouped by reason. */
+  /**
+   * The dead-letter view: the batch's documents whose latest run failed or was cancelled, grouped by reason and
+   * largest group first. The visibility store lists every run, so only each document's newest run counts: a
+   * document retried since is not shown with its old failure.
+   */
   async failures(
     batchId: string,
   ): Promise<{ reason: string; documents: { docId: string; name: string; status: string }[] }[]> {
+    const latest = new Map<string, ListedWorkflow>();
+    for (const wf of await this.list({ batchId, type: 'analyzeDocument' })) {
+      const seen = latest.get(wf.workflowId);
+      if (!seen || (wf.startTime?.getTime() ?? 0) > (seen.startTime?.getTime() ?? 0)) latest.set(wf.workflowId, wf);
+    }
     const groups = new Map<string, { docId: string; name: string; status: string }[]>();
-    for (const status of ['Failed', 'Canceled', 'Terminated', 'TimedOut'] as const) {
-      for (const wf of await this.list({ batchId, status, type: 'analyzeDocument' })) {
-        const docId = wf.workflowId.replace(/^docflow-doc-/, '');
-        const outcome = await this.readStoreJson<DocumentOutcome>(storeKeys.documentOutcome(docId));
-        const reason =
-          outcome?.failureReason ?? (status === 'Canceled' ? 'cancelled' : `workflow ${status.toLowerCase()}`);
-        const list = groups.get(reason) ?? [];
-        list.push({ docId, name: outcome?.name ?? docId, status: status.toLowerCase() });
-        groups.set(reason, list);
-      }
+    for (const wf of latest.values()) {
+      if (wf.status === 'RUNNING' || wf.status === 'COMPLETED' || wf.status === 'CONTINUED_AS_NEW') continue;
+      const docId = wf.workflowId.replace(/^docflow-doc-/, '');
+      const status = wf.status === 'CANCELLED' ? 'cancelled' : wf.status.toLowerCase().replace(/_/g, '-');
+      const outcome = await this.readStoreJson<DocumentOutcome>(storeKeys.documentOutcome(docId));
+      const reason = outcome?.failureReason ?? (status === 'cancelled' ? 'cancelled' : `workflow ${status}`);
+      const list = groups.get(reason) ?? [];
+      list.push({ docId, name: outcome?.name ?? docId, status });
+      groups.set(reason, list);
     }
     return [...groups.entries()]
       .map(([reason, documents]) => ({ reason, documents }))
       .sort((a, b) => b.documents.length - a.documents.length);
   }
 
-  /** Bedrock batch jobs docflow ran or runs, with status, record counters and the documents they served. */
+  /**
+   * The Bedrock batch jobs of this deployment's task queue, newest first, each with its progress (status, attempt,
+   * record counters, documents served). A job whose workers are gone does not hang the listing: its progress query
+   * gives up after `queryDeadlineMs` and the job comes back with its workflow status only.
+   */
   async jobs(
-    filter: { status?: ListFilter['status']; limit?: number } = {},
-  ): Promise<(BatchJobProgress & { workflowId: string; workflowStatus: string })[]> {
-    const out: (BatchJobProgress & { workflowId: string; workflowStatus: string })[] = [];
-    for (const wf of await this.list({ type: 'bedrockBatchJob', status: filter.status, limit: filter.limit })) {
-      const progress = await this.temporal.workflow.getHandle(wf.workflowId).query(jobProgressQuery);
-      out.push({ ...progress, workflowId: wf.workflowId, workflowStatus: wf.status });
+    filter: { status?: ListFilter['status']; limit?: number; queryDeadlineMs?: number } = {},
+  ): Promise<{ workflowId: string; runId: string; workflowStatus: string; progress?: BatchJobProgress }[]> {
+    const clauses = [
+      `WorkflowType = 'bedrockBatchJob'`,
+      `TaskQueue = '${escapeQuery(this.config.temporal.taskQueue)}'`,
+    ];
+    if (filter.status) clauses.push(`ExecutionStatus = '${filter.status}'`);
+    const workflows: WorkflowExecutionInfo[] = [];
+    for await (const wf of this.temporal.workflow.list({ query: clauses.join(' AND ') })) {
+      workflows.push(wf);
+      if (filter.limit && workflows.length >= filter.limit) break;
     }
-    return out;
+    const deadline = filter.queryDeadlineMs ?? 5_000;
+    return Promise.all(
+      workflows.map(async (wf) => {
+        const base = { workflowId: wf.workflowId, runId: wf.runId, workflowStatus: wf.status.name };
+        try {
+          const progress = await this.temporal.connection.withDeadline(Date.now() + deadline, () =>
+            this.temporal.workflow.getHandle(wf.workflowId, wf.runId).query(jobProgressQuery),
+          );
+          return { ...base, progress };
+        } catch {
+          return base;
+        }
+      }),
+    );
   }
 
   /** The arguments a workflow was started with, from the first event of its history. */

@@ -35,12 +35,8 @@ export function activityContextFromConfig(
 ): ActivityContext {
   const endpoint = config.bedrock.endpoint;
   const runtimeEndpoint = config.bedrock.runtimeEndpoint ?? endpoint;
-  // The emulator accepts any SigV4 signature: give the SDK placeholder keys when none are configured.
   const env = options.env ?? process.env;
-  const emulatorCredentials =
-    endpoint && !env.AWS_ACCESS_KEY_ID && !env.AWS_PROFILE
-      ? { accessKeyId: 'docflow-emulator', secretAccessKey: 'docflow-emulator' }
-      : undefined;
+  const emulatorCredentials = bedrockCredentialsOverride(config, env);
   return {
     store: options.store ?? storeFromConfig(config),
     storeRoot: config.store.uri,
@@ -67,6 +63,19 @@ export function activityContextFromConfig(
       env,
     ),
   };
+}
+
+/**
+ * The emulator accepts any SigV4 signature: with a Bedrock endpoint override and no configured credentials, the SDK
+ * gets placeholder keys; otherwise (undefined) it uses the standard credential chain.
+ */
+export function bedrockCredentialsOverride(
+  config: DocflowConfig,
+  env: NodeJS.ProcessEnv,
+): { accessKeyId: string; secretAccessKey: string } | undefined {
+  return config.bedrock.endpoint && !env.AWS_ACCESS_KEY_ID && !env.AWS_PROFILE
+    ? { accessKeyId: 'docflow-emulator', secretAccessKey: 'docflow-emulator' }
+    : undefined;
 }
 
 export interface DocflowWorkers {

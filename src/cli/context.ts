@@ -76,6 +76,13 @@ export function loadCliConfig(command: Command, flags: Record<string, unknown> =
         'pipeline.task': g.task,
         ...flags,
       },
+      flagNames: {
+        'temporal.address': '--address',
+        'temporal.namespace': '--namespace',
+        'store.uri': '--store',
+        'bedrock.modelId': '--model',
+        'pipeline.task': '--task',
+      },
     });
   } catch (err) {
     if (isDocflowError(err)) throw new CliError(err.message, ExitCode.usage);

@@ -59,6 +59,8 @@ export interface LoadConfigOptions {
   env?: NodeJS.ProcessEnv;
   /** Values from command-line flags, by setting key. */
   flags?: Record<string, unknown>;
+  /** How each flag is spelled on the command line, by setting key (default: `--<last part of the key>`). */
+  flagNames?: Record<string, string>;
   cwd?: string;
 }
 
@@ -107,7 +109,7 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
     if (options.flags?.[setting.key] !== undefined) {
       raw = options.flags[setting.key];
       source = 'flag';
-      origin = `--${setting.key.split('.').pop() ?? setting.key}`;
+      origin = options.flagNames?.[setting.key] ?? `--${setting.key.split('.').pop() ?? setting.key}`;
     }
     const parsed = setting.schema.safeParse(raw);
     if (!parsed.success) {

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { BedrockClient } from '@aws-sdk/client-bedrock';
 import type { DocflowConfig } from '../config/load';
 import type { ObjectStore } from '../store/object-store';
-import { storeFromConfig } from '../worker';
+import { bedrockCredentialsOverride, storeFromConfig } from '../worker';
 import { checkAwsCredentials, checkBedrockAccess, checkRoleArn, detectBedrockTarget } from './aws-checks';
 import { doctorExitCode } from './check';
 import type { CheckResult } from './check';
@@ -73,12 +73,8 @@ async function temporalChecks(config: DocflowConfig, options: DoctorOptions): Pr
 async function awsChecks(config: DocflowConfig, options: DoctorOptions): Promise<CheckResult[]> {
   const env = options.env ?? process.env;
   const target = await detectBedrockTarget(config.bedrock.endpoint);
-  // As the workers build their client (src/worker.ts): the emulator accepts any signature, so placeholder keys
-  // stand in when no credentials are configured.
-  const placeholder =
-    config.bedrock.endpoint && !env.AWS_ACCESS_KEY_ID && !env.AWS_PROFILE
-      ? { accessKeyId: 'docflow-emulator', secretAccessKey: 'docflow-emulator' }
-      : undefined;
+  // The same credentials as the workers' client.
+  const placeholder = bedrockCredentialsOverride(config, env);
   const bedrock = new BedrockClient({
     region: config.aws.region,
     endpoint: config.bedrock.endpoint,

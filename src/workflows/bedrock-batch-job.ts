@@ -90,6 +90,7 @@ export async function bedrockBatchJob(input: BatchJobInput): Promise<JobFinished
         history: [],
       };
       progress.records = prepared.records;
+      progress.attempts = state.history;
     }
 
     let status: BatchJobStatus;

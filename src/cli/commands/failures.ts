@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import type { DocflowClient } from '../../client';
 import { connectClient, loadCliConfig, output } from '../context';
 import { findBatch } from '../find-target';
-import { statusName, usageErrorsExit2 } from '../options';
+import { usageErrorsExit2 } from '../options';
 
 export interface FailuresView {
   batchId: string;
@@ -24,7 +23,7 @@ export function registerFailuresCommand(program: Command): void {
       try {
         const batch = await findBatch(client.docflow, id);
         const batchId = batch.workflowId.replace(/^docflow-corpus-/, '');
-        const groups = await currentFailures(client.docflow, batchId);
+        const groups = (await client.docflow.failures(batchId)).map((g) => ({ ...g, count: g.documents.length }));
         const documents = groups.flatMap((g) => g.documents);
         const view: FailuresView = {
           batchId,
@@ -48,36 +47,4 @@ function renderFailures(view: FailuresView): string {
   }
   lines.push('', `docflow retry ${view.batchId} runs them again; completed documents are kept.`);
   return lines.join('\n');
-}
-
-/**
- * The batch's documents whose latest run failed or was cancelled, each once, grouped by reason. The visibility
- * store lists every run, so a document retried since would otherwise still show its old failure.
- */
-export async function currentFailures(docflow: DocflowClient, batchId: string): Promise<FailuresView['groups']> {
-  const latest = new Map<string, Promise<string>>();
-  const latestStatus = (docId: string) => {
-    let status = latest.get(docId);
-    if (!status) {
-      status = docflow
-        .documentHandle(docId)
-        .describe()
-        .then((d) => statusName(d.status.name));
-      latest.set(docId, status);
-    }
-    return status;
-  };
-  const seen = new Set<string>();
-  const groups: FailuresView['groups'] = [];
-  for (const group of await docflow.failures(batchId)) {
-    const documents: FailuresView['groups'][number]['documents'] = [];
-    for (const d of group.documents) {
-      const status = statusName(d.status);
-      if (seen.has(d.docId) || (await latestStatus(d.docId)) !== status) continue;
-      seen.add(d.docId);
-      documents.push({ ...d, status });
-    }
-    if (documents.length > 0) groups.push({ reason: group.reason, count: documents.length, documents });
-  }
-  return groups.sort((a, b) => b.count - a.count);
 }

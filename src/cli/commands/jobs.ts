@@ -1,13 +1,8 @@
-import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import type { Command } from 'commander';
-import { jobProgressQuery } from '../../shared/messages';
-import type { BatchJobProgress } from '../../shared/types';
+import type { DocflowClient } from '../../client';
 import { connectClient, loadCliConfig, output } from '../context';
 import { renderTable } from '../table';
 import { positiveInteger, statusName, statusOption, usageErrorsExit2, WORKFLOW_STATUSES } from '../options';
-
-/** How long one job's progress query may take: a job whose workers are gone would otherwise hang the listing. */
-const QUERY_DEADLINE_MS = 5_000;
 
 interface JobsFlags {
   status?: keyof typeof WORKFLOW_STATUSES;
@@ -49,31 +44,21 @@ export function registerJobsCommand(program: Command): void {
       const { config } = loadCliConfig(command);
       const client = await connectClient(config);
       try {
-        const workflows: WorkflowExecutionInfo[] = [];
-        const clauses = [`WorkflowType = 'bedrockBatchJob'`, `TaskQueue = '${config.temporal.taskQueue}'`];
-        if (flags.status) clauses.push(`ExecutionStatus = '${WORKFLOW_STATUSES[flags.status]}'`);
-        for await (const wf of client.temporal.workflow.list({ query: clauses.join(' AND ') })) {
-          workflows.push(wf);
-          if (workflows.length >= flags.limit) break;
-        }
-        const rows = await Promise.all(workflows.map((wf) => jobRow(client.temporal, wf)));
-        output(command, rows, renderJobs);
+        const jobs = await client.docflow.jobs({
+          status: flags.status && WORKFLOW_STATUSES[flags.status],
+          limit: flags.limit,
+        });
+        output(command, jobs.map(jobRow), renderJobs);
       } finally {
         await client.close();
       }
     });
 }
 
-async function jobRow(temporal: Client, wf: WorkflowExecutionInfo): Promise<JobRow> {
-  const base = { workflowId: wf.workflowId, workflowStatus: statusName(wf.status.name) };
-  let progress: BatchJobProgress;
-  try {
-    progress = await temporal.connection.withDeadline(Date.now() + QUERY_DEADLINE_MS, () =>
-      temporal.workflow.getHandle(wf.workflowId, wf.runId).query(jobProgressQuery),
-    );
-  } catch {
-    return { ...base, status: 'unknown', progressAvailable: false };
-  }
+function jobRow(job: Awaited<ReturnType<DocflowClient['jobs']>>[number]): JobRow {
+  const base = { workflowId: job.workflowId, workflowStatus: statusName(job.workflowStatus) };
+  const progress = job.progress;
+  if (!progress) return { ...base, status: 'unknown', progressAvailable: false };
   const last = progress.attempts.at(-1);
   return {
     jobName: progress.jobName,

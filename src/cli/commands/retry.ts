@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { CliError, connectClient, ExitCode, loadCliConfig, output } from '../context';
 import { findTarget } from '../find-target';
-import { currentFailures } from './failures';
 import { usageErrorsExit2 } from '../options';
 
 export interface RetryOutcome {
@@ -33,7 +32,7 @@ export function registerRetryCommand(program: Command): void {
         let documents: RetryOutcome['documents'];
         if (target.kind === 'batch') {
           const batchId = target.workflowId.replace(/^docflow-corpus-/, '');
-          documents = (await currentFailures(client.docflow, batchId)).flatMap((group) => group.documents);
+          documents = (await client.docflow.failures(batchId)).flatMap((group) => group.documents);
           if (documents.length === 0 && target.status === 'COMPLETED') {
             throw new CliError(
               `batch ${id} completed with no failed or cancelled documents: nothing to retry`,
