@@ -12,6 +12,7 @@ export default defineConfig({
   test: {
     // The Temporal SDK's native bridge does not survive worker threads: run test files in child processes.
     pool: 'forks',
+    setupFiles: ['test/support/setup-file.ts'],
     testTimeout: 120_000,
     hookTimeout: 180_000,
     teardownTimeout: 30_000,
