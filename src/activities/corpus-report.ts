@@ -1,5 +1,5 @@
 import type { DocumentAnalysis } from '../core/analysis';
-import type { CorpusCounts, DocumentOutcome, TokenUsage } from '../shared/types';
+import type { CorpusTotals, DocumentOutcome } from '../shared/types';
 import type { ManifestEntry } from './corpus';
 
 export interface CorpusDocumentRow {
@@ -52,18 +52,7 @@ export function corpusCsv(rows: CorpusDocumentRow[]): string {
 }
 
 /** A readable corpus report: totals, failures grouped by reason, and a line per document. */
-export function corpusReport(
-  totals: {
-    batchId: string;
-    counts: CorpusCounts;
-    tokens: TokenUsage;
-    costUsd: number;
-    failureReasons: Record<string, number>;
-    startedAt: string;
-  },
-  rows: CorpusDocumentRow[],
-  completedAt: string,
-): string {
+export function corpusReport(totals: CorpusTotals, rows: CorpusDocumentRow[], completedAt: string): string {
   const c = totals.counts;
   const out = [
     `# Corpus ${totals.batchId}`,

@@ -8,7 +8,7 @@ import { notificationEventId } from '../notify/event';
 import { notify } from '../notify/notifier';
 import { isNotFound } from '../store';
 import { corpusWorkflowId, storeKeys } from '../shared/ids';
-import type { CorpusCounts, CorpusSource, DocumentOutcome, DocumentSource, TokenUsage } from '../shared/types';
+import type { CorpusSource, CorpusTotals, DocumentOutcome, DocumentSource } from '../shared/types';
 import { uriOf } from './context';
 import type { ActivityContext } from './context';
 import { corpusCsv, corpusReport } from './corpus-report';
@@ -109,15 +109,7 @@ export function createCorpusActivities(ctx: ActivityContext) {
     },
 
     /** Writes `summary.json`, `summary.csv` and `report.md` for the corpus, and announces its completion. */
-    async writeCorpusSummary(input: {
-      batchId: string;
-      counts: CorpusCounts;
-      tokens: TokenUsage;
-      costUsd: number;
-      failureReasons: Record<string, number>;
-      startedAt: string;
-      notify: boolean;
-    }) {
+    async writeCorpusSummary(input: CorpusTotals & { notify: boolean }) {
       const manifest = await readManifest(input.batchId);
       const rows: CorpusDocumentRow[] = [];
       for (const [i, entry] of manifest.entries()) {

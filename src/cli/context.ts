@@ -6,6 +6,7 @@ import type { DocflowConfig, LoadedConfig } from '../config/load';
 import { isDocflowError } from '../core/errors';
 import type { ObjectStore } from '../store/object-store';
 import { storeFromConfig } from '../worker';
+import { temporalConnectionOptions } from '../temporal/connection';
 
 /** Exit codes of every command (documented in the README). */
 export const ExitCode = {
@@ -109,9 +110,7 @@ export async function connectClient(config: DocflowConfig, address = config.temp
   let connection: Connection;
   try {
     connection = await Connection.connect({
-      address,
-      tls: config.temporal.tls || !!config.temporal.apiKey ? {} : undefined,
-      apiKey: config.temporal.apiKey,
+      ...temporalConnectionOptions(config, address),
       connectTimeout: '5s',
     });
   } catch (err) {

@@ -5,6 +5,7 @@ import type { DocflowConfig } from '../config/load';
 import { searchAttributeCliArgs, searchAttributeKeys } from '../shared/search-attributes';
 import { errorSummary, fail, ok, skip, warn } from './check';
 import type { CheckResult } from './check';
+import { temporalConnectionOptions } from '../temporal/connection';
 
 const GRPC_NOT_FOUND = 5;
 const GRPC_PERMISSION_DENIED = 7;
@@ -32,9 +33,7 @@ export async function checkTemporalConnection(
   let connection: Connection;
   try {
     connection = await Connection.connect({
-      address,
-      tls: config.temporal.tls || !!config.temporal.apiKey ? {} : undefined,
-      apiKey: config.temporal.apiKey,
+      ...temporalConnectionOptions(config, address),
       connectTimeout: connectTimeoutMs,
     });
   } catch (err) {

@@ -338,6 +338,16 @@ export interface CorpusProgress {
   summaryUri?: string;
 }
 
+/** What a finished corpus run adds up to, as its summary activity receives it. */
+export interface CorpusTotals {
+  batchId: string;
+  counts: CorpusCounts;
+  tokens: TokenUsage;
+  costUsd: number;
+  failureReasons: Record<string, number>;
+  startedAt: string;
+}
+
 export interface CorpusOutcome {
   batchId: string;
   counts: CorpusCounts;

@@ -6,6 +6,7 @@ import { installWorkerLogger } from '../../embedded/worker-logger';
 import { activityContextFromConfig, createWorkers } from '../../worker';
 import { CliError, ExitCode, connectClient, loadCliConfig } from '../context';
 import { interrupted } from './watch';
+import { temporalConnectionOptions } from '../../temporal/connection';
 
 /**
  * `docflow worker`: one worker process against the configured cluster. Run more of them, on more machines, to
@@ -38,9 +39,7 @@ export function registerWorkerCommand(program: Command): void {
       const stop = interrupted();
       const connected = await connectClient(config, address);
       const native = await NativeConnection.connect({
-        address,
-        tls: config.temporal.tls || !!config.temporal.apiKey ? {} : undefined,
-        apiKey: config.temporal.apiKey,
+        ...temporalConnectionOptions(config, address),
       });
       try {
         // Bedrock goes to config.bedrock.endpoint when set (an emulator), else to real AWS with the standard
