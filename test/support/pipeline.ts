@@ -31,6 +31,8 @@ export interface TestPipelineOptions {
   /** Settings by key, as in a config file (`batch.maxWaitMs`, ...). */
   settings?: Record<string, unknown>;
   emulator?: Omit<EmulatorOptionsInput, 'store'>;
+  /** Environment the workers' activities see (for example a webhook secret named by `secretEnv`). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Fast defaults: real limits where tests assert them, short waits and polls everywhere else. */
@@ -85,7 +87,7 @@ export async function startTestPipeline(
       ...options.settings,
     },
   });
-  const context = activityContextFromConfig(config, t.client, { store, env: {} });
+  const context = activityContextFromConfig(config, t.client, { store, env: options.env ?? {} });
 
   let workers: DocflowWorkers | undefined;
   let running: Promise<void> | undefined;
