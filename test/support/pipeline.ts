@@ -33,6 +33,13 @@ export interface TestPipelineOptions {
   emulator?: Omit<EmulatorOptionsInput, 'store'>;
   /** Environment the workers' activities see (for example a webhook secret named by `secretEnv`). */
   env?: NodeJS.ProcessEnv;
+  /** Run over an S3-compatible server instead of a local folder (the store root is `s3://<bucket>`). */
+  s3?: {
+    endpoint: string;
+    region: string;
+    bucket: string;
+    credentials: { accessKeyId: string; secretAccessKey: string };
+  };
 }
 
 /** Fast defaults: real limits where tests assert them, short waits and polls everywhere else. */
@@ -67,7 +74,15 @@ export async function startTestPipeline(
   options: TestPipelineOptions = {},
 ): Promise<TestPipeline> {
   const storeDir = await mkdtemp(join(tmpdir(), 'docflow-pipeline-'));
-  const store = createObjectStore({ kind: 'file', root: storeDir });
+  const store = options.s3
+    ? createObjectStore({
+        kind: 's3',
+        endpoint: options.s3.endpoint,
+        region: options.s3.region,
+        forcePathStyle: true,
+        credentials: options.s3.credentials,
+      })
+    : createObjectStore({ kind: 'file', root: storeDir });
   const emulator = await startEmulator({
     ...FAST_EMULATOR,
     ...options.emulator,
@@ -84,6 +99,7 @@ export async function startTestPipeline(
       'temporal.namespace': t.namespace,
       'temporal.taskQueue': taskQueue,
       'temporal.bedrockTaskQueue': `${taskQueue}-bedrock`,
+      ...(options.s3 ? { 'store.kind': 's3', 'store.uri': `s3://${options.s3.bucket}` } : {}),
       ...options.settings,
     },
   });
