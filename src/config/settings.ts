@@ -221,6 +221,13 @@ export const SETTINGS = [
     300_000,
     'Longest wait of a normal-priority record before a flush.',
   ),
+  spec(
+    'batch.idleFlushMs',
+    'DOCFLOW_BATCH_IDLE_FLUSH_MS',
+    int(0),
+    30_000,
+    'Submit waiting records (at least the minimum) once none arrived for this long; 0: only at the maximum wait.',
+  ),
   spec('batch.lowPriorityMaxWaitMs', 'DOCFLOW_BATCH_LOW_MAX_WAIT_MS', int(0), 3_600_000, 'The same for low priority.'),
   spec('batch.jobTimeoutHours', 'DOCFLOW_JOB_TIMEOUT_HOURS', int(24, 168), 24, 'timeoutDurationInHours of each job.'),
   spec('batch.pollInitialMs', 'DOCFLOW_POLL_INITIAL_MS', int(10), 30_000, 'First poll interval of a job.'),

@@ -36,6 +36,11 @@ export interface CollectorSettings {
   maxWaitMs: number;
   /** The same for low-priority documents. */
   lowPriorityMaxWaitMs: number;
+  /**
+   * Submit what waits (when it reaches the minimum) once no new records arrived for this long: a stream has paused,
+   * or a corpus window is full of documents waiting for this very job. 0 turns it off.
+   */
+  idleFlushMs?: number;
   jobTimeoutHours: number;
   /** First poll interval of a job; grows by `pollBackoff` up to `pollMaxMs`. */
   pollInitialMs: number;

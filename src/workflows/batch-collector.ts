@@ -43,6 +43,7 @@ export async function batchCollector(initial: CollectorState): Promise<void> {
   const seen = new Set(state.seenGroupIds);
   let flushRequested = false;
   let dirty = true;
+  let lastPlanAt = 0;
   let signals = 0;
 
   setHandler(statusQuery, (): CollectorStatus => {
@@ -103,10 +104,15 @@ export async function batchCollector(initial: CollectorState): Promise<void> {
   for (;;) {
     const wakeAt = nextDeadline();
     if (!dirty) {
-      await condition(() => dirty || mustContinueAsNew(), wakeAt === undefined ? undefined : wakeAt - Date.now());
+      // A deadline the last plan already saw, and could not act on (no free job slot), changes only with a signal
+      // (a job finishing, new records): wait for one instead of spinning on empty timers.
+      const seenByLastPlan = wakeAt !== undefined && wakeAt <= lastPlanAt;
+      const timeout = wakeAt === undefined || seenByLastPlan ? undefined : Math.max(1, wakeAt - Date.now());
+      await condition(() => dirty || mustContinueAsNew(), timeout);
     }
     dirty = false;
 
+    lastPlanAt = Date.now();
     if (!state.paused) {
       const plan = planFlush({
         pending: state.pending,
@@ -144,10 +150,14 @@ export async function batchCollector(initial: CollectorState): Promise<void> {
     return i.continueAsNewSuggested || i.historyLength + signals > state.settings.continueAsNewAfterEvents;
   }
 
-  /** The earliest time at which a waiting group reaches its maximum wait. */
+  /** The earliest time at which a waiting group reaches its maximum wait, or arrivals have been idle long enough. */
   function nextDeadline(): number | undefined {
     if (state.paused || state.pending.length === 0) return undefined;
-    return Math.min(...state.pending.map((g) => (g.enqueuedAt ?? 0) + waitFor(g)));
+    const expiry = Math.min(...state.pending.map((g) => (g.enqueuedAt ?? 0) + waitFor(g)));
+    const idleFlushMs = state.settings.idleFlushMs ?? 0;
+    if (idleFlushMs <= 0 || countRecords(state.pending) < state.settings.minRecordsPerJob) return expiry;
+    const newest = Math.max(...state.pending.map((g) => g.enqueuedAt ?? 0));
+    return Math.min(expiry, newest + idleFlushMs);
   }
 
   function waitFor(group: RecordGroup): number {

@@ -21,8 +21,9 @@ export interface FlushPlan {
 /**
  * Decides what the collector does with its waiting records. Pure and deterministic:
  * - full jobs (records or bytes at the per-job maximum) go out whenever a job slot is free;
- * - when the oldest group has waited its maximum (or a flush is requested), everything waiting goes out in
- *   as few jobs as the limits allow, evenly sized, provided it reaches Bedrock's minimum records per job;
+ * - when the oldest group has waited its maximum, when arrivals have paused for `idleFlushMs` (a stream has stopped,
+ *   or a corpus window is full of documents waiting for this job), or when a flush is requested, everything waiting
+ *   goes out in as few jobs as the limits allow, evenly sized, provided it reaches Bedrock's minimum per job;
  * - below the minimum, the groups whose wait is over go on-demand, the others keep waiting;
  * - with no free slot, records wait for a job to finish (slots are never exceeded).
  */
@@ -43,7 +44,13 @@ export function planFlush(input: FlushInput): FlushPlan {
 
   const expired = (g: RecordGroup) =>
     (g.enqueuedAt ?? 0) + (g.priority === 'low' ? settings.lowPriorityMaxWaitMs : settings.maxWaitMs) <= input.now;
-  const due = input.flushRequested || remaining.some(expired);
+  const newest = remaining.reduce((max, g) => Math.max(max, g.enqueuedAt ?? 0), 0);
+  const idle =
+    (settings.idleFlushMs ?? 0) > 0 &&
+    remaining.length > 0 &&
+    newest + (settings.idleFlushMs ?? 0) <= input.now &&
+    total() >= settings.minRecordsPerJob;
+  const due = input.flushRequested || idle || remaining.some(expired);
   if (!due) {
     while (
       slots > 0 &&

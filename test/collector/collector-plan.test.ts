@@ -144,3 +144,36 @@ describe('collector flush planning', () => {
     expect(records(plan.jobs.flat()) + records(plan.remaining)).toBe(1_000);
   });
 });
+
+describe('collector flush planning when arrivals pause', () => {
+  const idle = { ...settings, idleFlushMs: 300 };
+
+  it('submits what waits once no records arrived for the idle time, before the maximum wait', () => {
+    const pending = [group(1, 60, 0), group(2, 60, 100)];
+    expect(planFlush({ pending, settings: idle, activeJobs: 0, now: 399, flushRequested: false }).jobs).toHaveLength(0);
+    const plan = planFlush({ pending, settings: idle, activeJobs: 0, now: 400, flushRequested: false });
+    expect(plan.jobs.map(records)).toEqual([120]);
+  });
+
+  it('never sends records on-demand because arrivals paused: that waits for the maximum wait', () => {
+    const plan = planFlush({
+      pending: [group(1, 20, 0)],
+      settings: idle,
+      activeJobs: 0,
+      now: 500,
+      flushRequested: false,
+    });
+    expect(plan.jobs).toHaveLength(0);
+    expect(plan.onDemand).toHaveLength(0);
+    expect(plan.remaining).toHaveLength(1);
+  });
+
+  it('is off when idleFlushMs is 0 or absent', () => {
+    const pending = [group(1, 150, 0)];
+    expect(
+      planFlush({ pending, settings: { ...settings, idleFlushMs: 0 }, activeJobs: 0, now: 900, flushRequested: false })
+        .jobs,
+    ).toHaveLength(0);
+    expect(planFlush({ pending, settings, activeJobs: 0, now: 900, flushRequested: false }).jobs).toHaveLength(0);
+  });
+});

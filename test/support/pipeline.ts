@@ -45,6 +45,8 @@ export interface TestPipelineOptions {
 /** Fast defaults: real limits where tests assert them, short waits and polls everywhere else. */
 const TEST_SETTINGS: Record<string, unknown> = {
   'batch.maxWaitMs': 2_000,
+  // Off: tests decide when records are submitted (maximum wait, or the flushNow signal).
+  'batch.idleFlushMs': 0,
   'batch.lowPriorityMaxWaitMs': 4_000,
   'batch.pollInitialMs': 200,
   'batch.pollMaxMs': 1_000,

@@ -345,6 +345,30 @@ describe('batch mode with faults', () => {
     }
   });
 
+  it('submits waiting records in one job once arrivals pause, long before the maximum wait', async () => {
+    const p = await startTestPipeline(t, {
+      settings: { ...SMALL, 'batch.idleFlushMs': 1_500 },
+      emulator: { quotas: { minRecordsPerJob: 10 } },
+    });
+    try {
+      const client = new DocflowClient(t.client, p.config, p.store);
+      const files: Record<string, string> = {};
+      for (let i = 0; i < 5; i++) files[`idle-${i}.txt`] = shortContract(`MARKER-IDLE-${i}`);
+      const { paths } = await writeTempFiles(files);
+      const started = Date.now();
+      const { batchId } = await client.startCorpus({ files: paths, batchId: 'idle-batch' });
+      const outcome = await client.awaitCorpus(batchId);
+      expect(outcome.counts).toMatchObject({ total: 5, completed: 5, failed: 0 });
+      // No flushNow and a 10-minute maximum wait: only the pause in arrivals can have submitted the job.
+      expect(Date.now() - started).toBeLessThan(120_000);
+      const counters = p.emulator.counters();
+      expect(counters.jobsCreated).toBe(1);
+      expect(counters.runtimeInvocations).toBe(0);
+    } finally {
+      await p.stop();
+    }
+  });
+
   it('cancels one document mid-run with `temporal workflow cancel`, leaving the others to complete', async () => {
     const p = await startTestPipeline(t, { settings: SMALL, emulator: { quotas: { minRecordsPerJob: 10 } } });
     try {
