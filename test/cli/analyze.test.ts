@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../embedded/run-cli';
+import { pipelineEnv } from '../support/cli-process';
 import { shortContract, writeTempFiles } from '../support/documents';
 import { startTestPipeline } from '../support/pipeline';
 import type { TestPipeline } from '../support/pipeline';
@@ -30,20 +31,7 @@ describe('docflow analyze', () => {
     pipeline = await startTestPipeline(t);
     work = await mkdtemp(join(tmpdir(), 'docflow-cli-'));
     // The CLI runs against the test's dev server and workers: the same queues, store, emulator and timings.
-    env = {
-      TEMPORAL_ADDRESS: t.address,
-      TEMPORAL_NAMESPACE: t.namespace,
-      DOCFLOW_TASK_QUEUE: pipeline.taskQueue,
-      DOCFLOW_BEDROCK_TASK_QUEUE: pipeline.config.temporal.bedrockTaskQueue,
-      DOCFLOW_STORE_KIND: 'file',
-      DOCFLOW_STORE_ROOT: pipeline.storeDir,
-      DOCFLOW_BEDROCK_ENDPOINT: pipeline.emulator.endpoint,
-      DOCFLOW_BATCH_MAX_WAIT_MS: String(pipeline.config.batch.maxWaitMs),
-      DOCFLOW_POLL_INITIAL_MS: String(pipeline.config.batch.pollInitialMs),
-      DOCFLOW_POLL_MAX_MS: String(pipeline.config.batch.pollMaxMs),
-      DOCFLOW_NOTIFY: 'false',
-      DOCFLOW_DATA_DIR: join(work, '.docflow'),
-    };
+    env = { ...pipelineEnv(pipeline), DOCFLOW_DATA_DIR: join(work, '.docflow') };
     ({ dir: docs } = await writeTempFiles({
       'alpha.txt': shortContract('CLI-ALPHA'),
       'beta.md': shortContract('CLI-BETA'),

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../embedded/run-cli';
+import { pipelineEnv } from '../support/cli-process';
 import { shortContract, writeTempFiles } from '../support/documents';
 import { startTestPipeline } from '../support/pipeline';
 import type { TestPipeline } from '../support/pipeline';
@@ -23,17 +24,7 @@ describe('docflow status and result', () => {
     t = await connectTemporal();
     pipeline = await startTestPipeline(t);
     work = await mkdtemp(join(tmpdir(), 'docflow-cli-status-'));
-    env = {
-      TEMPORAL_ADDRESS: t.address,
-      TEMPORAL_NAMESPACE: t.namespace,
-      DOCFLOW_TASK_QUEUE: pipeline.taskQueue,
-      DOCFLOW_BEDROCK_TASK_QUEUE: pipeline.config.temporal.bedrockTaskQueue,
-      DOCFLOW_STORE_KIND: 'file',
-      DOCFLOW_STORE_ROOT: pipeline.storeDir,
-      DOCFLOW_BEDROCK_ENDPOINT: pipeline.emulator.endpoint,
-      DOCFLOW_BATCH_MAX_WAIT_MS: String(pipeline.config.batch.maxWaitMs),
-      DOCFLOW_NOTIFY: 'false',
-    };
+    env = pipelineEnv(pipeline);
     ({ dir: docs } = await writeTempFiles({ 'one.txt': shortContract('ST-ONE'), 'two.txt': shortContract('ST-TWO') }));
     const run = await runCli(['--json', 'analyze', docs, '--batch', 'status-test', '--out', join(work, 'a')], {
       env,

@@ -49,6 +49,12 @@ export function pipelineEnv(pipeline: TestPipeline): Record<string, string> {
     DOCFLOW_STORE_ROOT: pipeline.storeDir,
     DOCFLOW_STORE: pipeline.config.store.uri,
     DOCFLOW_BEDROCK_ENDPOINT: pipeline.emulator.endpoint,
+    // Workflows the CLI starts carry its settings: give it the pipeline's test timings, not production waits.
+    DOCFLOW_BATCH_MAX_WAIT_MS: String(pipeline.config.batch.maxWaitMs),
+    DOCFLOW_BATCH_IDLE_FLUSH_MS: String(pipeline.config.batch.idleFlushMs ?? 0),
+    DOCFLOW_POLL_INITIAL_MS: String(pipeline.config.batch.pollInitialMs),
+    DOCFLOW_POLL_MAX_MS: String(pipeline.config.batch.pollMaxMs),
+    DOCFLOW_NOTIFY: String(pipeline.config.pipeline.notify),
   };
 }
 
