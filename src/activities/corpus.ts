@@ -23,12 +23,23 @@ export interface ManifestEntry {
 }
 
 export function createCorpusActivities(ctx: ActivityContext) {
+  // A corpus asks for a page whenever a window slot frees up, often one entry at a time: parse each manifest once.
+  // Keyed by the object's size and modification time, so a batch prepared again is never served stale.
+  const manifests = new Map<string, ManifestEntry[]>();
+
   async function readManifest(batchId: string): Promise<ManifestEntry[]> {
-    const text = await ctx.store.getText(uriOf(ctx, storeKeys.corpusManifest(batchId)));
-    return text
+    const uri = uriOf(ctx, storeKeys.corpusManifest(batchId));
+    const info = await ctx.store.head(uri);
+    const key = `${uri}|${info?.size}|${info?.lastModified?.getTime()}|${info?.etag}`;
+    const cached = manifests.get(key);
+    if (cached) return cached;
+    const entries = (await ctx.store.getText(uri))
       .split('\n')
       .filter((l) => l.length > 0)
       .map((l) => JSON.parse(l) as ManifestEntry);
+    manifests.set(key, entries);
+    if (manifests.size > 8) manifests.delete(manifests.keys().next().value as string);
+    return entries;
   }
 
   async function readJson<T>(key: string): Promise<T | undefined> {
