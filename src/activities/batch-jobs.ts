@@ -1,20 +1,19 @@
 import { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { Context } from '@temporalio/activity';
-import { parseRecordId, recordId } from '../core/record-id';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { parseRecordId } from '../core/record-id';
 import { getTask } from '../core/tasks';
-import { storeKeys } from '../shared/ids';
-import type { BatchJobStatus, ChunkOutcome, JobRecordSlice } from '../shared/types';
+import { ChunkResultsBuilder } from '../shared/chunk-results';
+import type { RecordResult } from '../shared/chunk-results';
+import { documentWorkflowId, storeKeys } from '../shared/ids';
+import { chunkResultsSignal } from '../shared/messages';
+import type { BatchJobStatus, ChunkResultsMessage } from '../shared/types';
 import { uriOf } from './context';
 import type { ActivityContext } from './context';
-import { failedOutcome, readChunkResponse } from './documents';
+import { readChunkResponse } from './documents';
 import type { StoredChunkResult } from './documents';
-
-/** Where each record of a job came from (`jobs/<jobKey>/records.json`). */
-interface JobRecordEntry {
-  docWorkflowId: string;
-  taskId: string;
-}
+import { readJobClaim } from './record-queue';
 
 interface OutputLine {
   recordId?: string;
@@ -22,30 +21,59 @@ interface OutputLine {
   error?: { errorCode?: string | number; errorMessage?: string };
 }
 
+/** One line of a job's deliveries file: what one document's round got from one job attempt. */
+interface Delivery {
+  docId: string;
+  message: ChunkResultsMessage;
+}
+
+/** Documents signalled at once while delivering a job's results. */
+const DELIVERY_CONCURRENCY = 16;
+
 export function createBatchJobActivities(ctx: ActivityContext) {
+  /** The request lines a job claimed, read from its documents' request files. */
+  async function* claimedRecords(jobKey: string): AsyncGenerator<{ id: string; taskId: string; raw: string }> {
+    const slices = await readJobClaim(ctx, jobKey);
+    for (const [i, slice] of slices.entries()) {
+      if (i % 100 === 0) Context.current().heartbeat(i);
+      const stream = await ctx.store.getStream(uriOf(ctx, storeKeys.documentRequests(slice.docId, slice.attempt)));
+      let line = -1;
+      for await (const raw of createInterface({ input: stream, crlfDelay: Infinity })) {
+        if (raw.length === 0) continue;
+        line++;
+        if (line < slice.offset) continue;
+        if (line >= slice.offset + slice.records) break;
+        yield { id: (JSON.parse(raw) as { recordId: string }).recordId, taskId: slice.taskId, raw };
+      }
+      stream.destroy();
+    }
+  }
+
+  /** recordId → task of a job's records; rebuilt from the claim when the job never got as far as writing its input. */
+  async function recordMap(jobKey: string): Promise<Record<string, string>> {
+    const uri = uriOf(ctx, storeKeys.jobRecords(jobKey));
+    if (await ctx.store.head(uri)) return JSON.parse(await ctx.store.getText(uri)) as Record<string, string>;
+    const records: Record<string, string> = {};
+    for await (const { id, taskId } of claimedRecords(jobKey)) records[id] = taskId;
+    return records;
+  }
+
   return {
     /**
-     * Writes a job's JSONL input from its documents' request files, keeping only the records assigned to it,
-     * plus the record map used to route results back. Streams, so a job of 50,000 records fits in memory.
+     * Writes a job's JSONL input from the request files of the groups it claimed (only the claimed lines of each),
+     * plus the record map used to read results back. Streams, so a job of 50,000 records fits in memory.
      */
-    async writeJobInput(input: { jobKey: string; modelId: string; slices: JobRecordSlice[] }) {
-      const records: Record<string, JobRecordEntry> = {};
+    async writeJobInput(input: { jobKey: string }) {
+      const records: Record<string, string> = {};
       let count = 0;
       let bytes = 0;
       async function* lines(): AsyncGenerator<string> {
-        for (const slice of input.slices) {
-          Context.current().heartbeat(slice.groupId);
-          const wanted = new Set(slice.chunkIndexes.map((i) => recordId(slice.docId, i, slice.attempt)));
-          const stream = await ctx.store.getStream(uriOf(ctx, slice.requestsKey));
-          for await (const line of createInterface({ input: stream, crlfDelay: Infinity })) {
-            if (line.length === 0) continue;
-            const id = (JSON.parse(line) as { recordId: string }).recordId;
-            if (!wanted.has(id) || records[id]) continue;
-            records[id] = { docWorkflowId: slice.docWorkflowId, taskId: slice.taskId };
-            count++;
-            bytes += Buffer.byteLength(line) + 1;
-            yield `${line}\n`;
-          }
+        for await (const { id, taskId, raw } of claimedRecords(input.jobKey)) {
+          if (records[id]) continue;
+          records[id] = taskId;
+          count++;
+          bytes += Buffer.byteLength(raw) + 1;
+          yield `${raw}\n`;
         }
       }
       const inputUri = uriOf(ctx, storeKeys.jobInput(input.jobKey));
@@ -57,115 +85,147 @@ export function createBatchJobActivities(ctx: ActivityContext) {
     },
 
     /**
-     * Reads what a finished job produced: lists the output prefix (never assuming key names), joins every line
-     * to its record by `recordId`, validates model outputs, stores each success as its chunk's result, and
-     * returns per document what succeeded and what failed (records with no output line included).
+     * Reads what a job attempt produced: lists the output prefix (never assuming key names), joins every line to its
+     * record by `recordId`, validates model outputs, stores each success as its chunk's result, and writes per
+     * document what succeeded and what failed (records with no output line included) to the job's deliveries file.
+     * Returns counts only, whatever the job's size. With no output (the job failed, was cancelled or lost), every
+     * record fails with `missingReason`.
      */
     async collectJobOutput(input: {
       jobKey: string;
       jobName: string;
-      outputUri: string;
+      outputUri?: string;
       modelId: string;
-      jobStatus: BatchJobStatus;
-      jobMessage?: string;
+      jobStatus: BatchJobStatus | 'Cancelled' | 'Lost';
+      missingReason: string;
     }) {
-      const records = JSON.parse(await ctx.store.getText(uriOf(ctx, storeKeys.jobRecords(input.jobKey)))) as Record<
-        string,
-        JobRecordEntry
-      >;
-      const outcomes = new Map<string, ChunkOutcome>();
+      const records = await recordMap(input.jobKey);
+      const results = new Map<string, RecordResult>();
       let processedLines = 0;
 
-      for await (const object of ctx.store.listAll(input.outputUri)) {
-        if (!object.key.endsWith('.out') || object.key.endsWith('manifest.json.out')) continue;
-        const stream = await ctx.store.getStream(object.uri);
-        for await (const raw of createInterface({ input: stream, crlfDelay: Infinity })) {
-          if (raw.length === 0) continue;
-          if (++processedLines % 200 === 0) Context.current().heartbeat(processedLines);
-          let line: OutputLine;
-          try {
-            line = JSON.parse(raw) as OutputLine;
-          } catch {
-            continue; // A broken line cannot be joined: its record counts as missing below.
+      if (input.outputUri) {
+        for await (const object of ctx.store.listAll(input.outputUri)) {
+          if (!object.key.endsWith('.out') || object.key.endsWith('manifest.json.out')) continue;
+          const stream = await ctx.store.getStream(object.uri);
+          for await (const raw of createInterface({ input: stream, crlfDelay: Infinity })) {
+            if (raw.length === 0) continue;
+            if (++processedLines % 500 === 0) Context.current().heartbeat(processedLines);
+            let line: OutputLine;
+            try {
+              line = JSON.parse(raw) as OutputLine;
+            } catch {
+              continue; // A broken line cannot be joined: its record counts as missing below.
+            }
+            const id = line.recordId;
+            if (!id || !records[id] || results.has(id)) continue;
+            results.set(id, await readRecord(id, records[id], line));
           }
-          const id = line.recordId;
-          if (!id || !records[id] || outcomes.has(id)) continue;
-          const ref = parseRecordId(id);
-          const entry = records[id];
-          if (line.error || line.modelOutput === undefined) {
-            const code = line.error?.errorCode ?? 'unknown';
-            outcomes.set(id, failedOutcome(ref.chunkIndex, ref.attempt, 'batch', `record failed in Bedrock (${code})`));
-            continue;
-          }
-          const task = getTask(entry.taskId);
-          let read: ReturnType<typeof readChunkResponse>;
-          try {
-            read = readChunkResponse(task, input.modelId, line.modelOutput, 'batch');
-          } catch (err) {
-            read = {
-              ok: false,
-              reason: `unreadable model response: ${(err as Error).message}`,
-              tokens: { input: 0, output: 0 },
-              costUsd: 0,
-            };
-          }
-          if (!read.ok) {
-            outcomes.set(id, {
-              ...failedOutcome(ref.chunkIndex, ref.attempt, 'batch', read.reason),
-              tokens: read.tokens,
-              costUsd: read.costUsd,
-              jobName: input.jobName,
-            });
-            continue;
-          }
-          const result: StoredChunkResult = {
-            docId: ref.docId,
-            chunkIndex: ref.chunkIndex,
-            attempt: ref.attempt,
-            via: 'batch',
-            jobName: input.jobName,
-            repaired: read.repaired,
-            tokens: read.tokens,
-            output: read.value,
-          };
-          await ctx.store.put(uriOf(ctx, storeKeys.chunkResult(ref.docId, ref.chunkIndex)), JSON.stringify(result), {
-            contentType: 'application/json',
-          });
-          outcomes.set(id, {
-            chunkIndex: ref.chunkIndex,
-            attempt: ref.attempt,
-            ok: true,
-            tokens: read.tokens,
-            costUsd: read.costUsd,
-            via: 'batch',
-            jobName: input.jobName,
-          });
         }
       }
 
-      const missingReason =
-        `no output for the record: the job ended ${input.jobStatus}` +
-        (input.jobMessage ? ` (${input.jobMessage})` : '');
-      const byDoc = new Map<string, ChunkOutcome[]>();
+      const byDoc = new Map<string, { docId: string; builder: ChunkResultsBuilder }>();
       let succeeded = 0;
       let failed = 0;
-      for (const [id, entry] of Object.entries(records)) {
+      const tokens = { input: 0, output: 0 };
+      for (const id of Object.keys(records)) {
         const ref = parseRecordId(id);
-        const outcome = outcomes.get(id) ?? {
-          ...failedOutcome(ref.chunkIndex, ref.attempt, 'batch', missingReason),
-          jobName: input.jobName,
+        const result = results.get(id) ?? {
+          chunkIndex: ref.chunkIndex,
+          ok: false,
+          reason: input.missingReason,
+          retryable: true,
+          tokens: { input: 0, output: 0 },
+          costUsd: 0,
+          onDemandUsd: 0,
         };
-        if (outcome.ok) succeeded++;
+        if (result.ok) succeeded++;
         else failed++;
-        const list = byDoc.get(entry.docWorkflowId) ?? [];
-        list.push(outcome);
-        byDoc.set(entry.docWorkflowId, list);
+        tokens.input += result.tokens.input;
+        tokens.output += result.tokens.output;
+        const key = `${ref.docId}/${ref.attempt}`;
+        let entry = byDoc.get(key);
+        if (!entry) {
+          entry = { docId: ref.docId, builder: new ChunkResultsBuilder(ref.attempt, 'batch', input.jobName) };
+          byDoc.set(key, entry);
+        }
+        entry.builder.add(result);
       }
-      return {
-        documents: [...byDoc.entries()].map(([docWorkflowId, results]) => ({ docWorkflowId, results })),
-        succeeded,
-        failed,
-      };
+      const lines = [...byDoc.values()].map(({ docId, builder }) =>
+        JSON.stringify({ docId, message: builder.build() } satisfies Delivery),
+      );
+      const deliveriesKey = storeKeys.jobDeliveries(input.jobKey, input.jobName);
+      await ctx.store.put(uriOf(ctx, deliveriesKey), lines.length > 0 ? `${lines.join('\n')}\n` : '', {
+        contentType: 'application/x-ndjson',
+      });
+      return { deliveriesKey, documents: lines.length, succeeded, failed, tokens };
+
+      async function readRecord(id: string, taskId: string, line: OutputLine): Promise<RecordResult> {
+        const ref = parseRecordId(id);
+        const none = { tokens: { input: 0, output: 0 }, costUsd: 0, onDemandUsd: 0 };
+        if (line.error || line.modelOutput === undefined) {
+          const code = line.error?.errorCode ?? 'unknown';
+          return { chunkIndex: ref.chunkIndex, ok: false, reason: `record failed in Bedrock (${code})`, ...none };
+        }
+        let read: ReturnType<typeof readChunkResponse>;
+        try {
+          read = readChunkResponse(getTask(taskId), input.modelId, line.modelOutput, 'batch');
+        } catch (err) {
+          return {
+            chunkIndex: ref.chunkIndex,
+            ok: false,
+            reason: `unreadable model response: ${(err as Error).message}`,
+            ...none,
+          };
+        }
+        const priced = { tokens: read.tokens, costUsd: read.costUsd, onDemandUsd: read.onDemandUsd };
+        if (!read.ok) return { chunkIndex: ref.chunkIndex, ok: false, reason: read.reason, ...priced };
+        const stored: StoredChunkResult = {
+          docId: ref.docId,
+          chunkIndex: ref.chunkIndex,
+          attempt: ref.attempt,
+          via: 'batch',
+          jobName: input.jobName,
+          repaired: read.repaired,
+          tokens: read.tokens,
+          output: read.value,
+        };
+        await ctx.store.put(uriOf(ctx, storeKeys.chunkResult(ref.docId, ref.chunkIndex)), JSON.stringify(stored), {
+          contentType: 'application/json',
+        });
+        return { chunkIndex: ref.chunkIndex, ok: true, ...priced };
+      }
+    },
+
+    /**
+     * Tells every document of a job what happened to its records: one small signal each, sent from here rather than
+     * from workflow code (no limit on pending signals, no history growth in the job). Heartbeats how far it got, so
+     * a retry goes on from there; a document that has ended is skipped.
+     */
+    async deliverJobResults(input: { deliveriesKey: string }): Promise<{ delivered: number; gone: number }> {
+      const text = await ctx.store.getText(uriOf(ctx, input.deliveriesKey));
+      const deliveries = text
+        .split('\n')
+        .filter((l) => l.length > 0)
+        .map((l) => JSON.parse(l) as Delivery);
+      const from = (Context.current().info.heartbeatDetails as number | undefined) ?? 0;
+      let delivered = 0;
+      let gone = 0;
+      for (let start = from; start < deliveries.length; start += DELIVERY_CONCURRENCY) {
+        await Promise.all(
+          deliveries.slice(start, start + DELIVERY_CONCURRENCY).map(async (d) => {
+            try {
+              await ctx.temporal.workflow.getHandle(documentWorkflowId(d.docId)).signal(chunkResultsSignal, d.message);
+              delivered++;
+            } catch (err) {
+              // The document has completed or been cancelled meanwhile: its results are kept in the store anyway.
+              if (!(err instanceof WorkflowNotFoundError)) throw err;
+              gone++;
+            }
+          }),
+        );
+        Context.current().heartbeat(Math.min(deliveries.length, start + DELIVERY_CONCURRENCY));
+      }
+      return { delivered, gone };
     },
   };
 }

@@ -6,10 +6,10 @@ import {
 import { InvokeModelCommand } from '@aws-sdk/client-bedrock-runtime';
 import { getTask } from '../core/tasks';
 import { storeKeys } from '../shared/ids';
-import type { ChunkOutcome } from '../shared/types';
+import type { RecordResult } from '../shared/chunk-results';
 import { uriOf } from './context';
 import type { ActivityContext } from './context';
-import { failedOutcome, modelInputFor, readChunkResponse } from './documents';
+import { modelInputFor, readChunkResponse } from './documents';
 import type { StoredChunkResult } from './documents';
 import type { ChunkReader } from './chunk-reader';
 
@@ -85,17 +85,13 @@ export function createBedrockActivities(ctx: ActivityContext, chunkReader: Chunk
       attempt: number;
       taskId: string;
       modelId: string;
-    }): Promise<ChunkOutcome> {
+    }): Promise<RecordResult> {
       const chunks = await chunkReader.read(input.docId);
       const chunk = chunks[input.chunkIndex];
+      const none = { tokens: { input: 0, output: 0 }, costUsd: 0, onDemandUsd: 0 };
       if (!chunk) {
-        return failedOutcome(
-          input.chunkIndex,
-          input.attempt,
-          'on-demand',
-          `chunk ${input.chunkIndex} does not exist`,
-          false,
-        );
+        const reason = `chunk ${input.chunkIndex} does not exist`;
+        return { chunkIndex: input.chunkIndex, ok: false, reason, retryable: false, ...none };
       }
       const task = getTask(input.taskId);
       const response = await ctx.runtime.send(
@@ -108,13 +104,8 @@ export function createBedrockActivities(ctx: ActivityContext, chunkReader: Chunk
       );
       const body: unknown = JSON.parse(new TextDecoder().decode(response.body));
       const read = readChunkResponse(task, input.modelId, body, 'on-demand');
-      if (!read.ok) {
-        return {
-          ...failedOutcome(input.chunkIndex, input.attempt, 'on-demand', read.reason),
-          tokens: read.tokens,
-          costUsd: read.costUsd,
-        };
-      }
+      const priced = { tokens: read.tokens, costUsd: read.costUsd, onDemandUsd: read.onDemandUsd };
+      if (!read.ok) return { chunkIndex: input.chunkIndex, ok: false, reason: read.reason, ...priced };
       const result: StoredChunkResult = {
         docId: input.docId,
         chunkIndex: input.chunkIndex,
@@ -127,14 +118,7 @@ export function createBedrockActivities(ctx: ActivityContext, chunkReader: Chunk
       await ctx.store.put(uriOf(ctx, storeKeys.chunkResult(input.docId, input.chunkIndex)), JSON.stringify(result), {
         contentType: 'application/json',
       });
-      return {
-        chunkIndex: input.chunkIndex,
-        attempt: input.attempt,
-        ok: true,
-        tokens: read.tokens,
-        costUsd: read.costUsd,
-        via: 'on-demand',
-      };
+      return { chunkIndex: input.chunkIndex, ok: true, ...priced };
     },
   };
 }

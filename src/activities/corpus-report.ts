@@ -23,6 +23,9 @@ const CSV_COLUMNS = [
   'output_tokens',
   'cost_usd',
   'failure_reason',
+  'batch_chunks',
+  'on_demand_chunks',
+  'on_demand_equivalent_usd',
 ] as const;
 
 /** One row per document: status, parties, dates, governing law, risk count, tokens and cost. */
@@ -45,6 +48,9 @@ export function corpusCsv(rows: CorpusDocumentRow[]): string {
       outcome?.tokens.output,
       outcome ? outcome.costUsd.toFixed(6) : undefined,
       outcome?.failureReason,
+      outcome?.batchChunks,
+      outcome?.onDemandChunks,
+      outcome?.onDemandUsd?.toFixed(6),
     ];
     lines.push(values.map(csvField).join(','));
   }
@@ -64,6 +70,7 @@ export function corpusReport(totals: CorpusTotals, rows: CorpusDocumentRow[], co
     `| ${c.total} | ${c.completed} | ${c.failed} | ${c.cancelled} | ${totals.tokens.input} | ${totals.tokens.output} | ${totals.costUsd.toFixed(4)} |`,
     '',
   ];
+  out.push(...costSection(totals));
   const reasons = Object.entries(totals.failureReasons).sort((a, b) => b[1] - a[1]);
   if (reasons.length > 0) {
     out.push('## Failures by reason', '', '| reason | documents |', '|---|---:|');
@@ -88,6 +95,29 @@ export function corpusReport(totals: CorpusTotals, rows: CorpusDocumentRow[], co
     );
   }
   return `${out.join('\n')}\n`;
+}
+
+/** What was paid, what the same work would have cost on-demand, and why any records went on-demand. */
+function costSection(totals: CorpusTotals): string[] {
+  const k = totals.costs;
+  const chunks = k.batchChunks + k.onDemandChunks;
+  const share = chunks > 0 ? ((100 * k.batchChunks) / chunks).toFixed(1) : '0.0';
+  const out = [
+    '## Cost',
+    '',
+    '| chunks via batch | chunks on-demand | batch share | paid (USD) | the same on-demand (USD) | saved (USD) |',
+    '|---:|---:|---:|---:|---:|---:|',
+    `| ${k.batchChunks} | ${k.onDemandChunks} | ${share} % | ${k.costUsd.toFixed(4)} | ${k.onDemandUsd.toFixed(4)} | ` +
+      `${(k.onDemandUsd - k.costUsd).toFixed(4)} |`,
+    '',
+  ];
+  const reasons = Object.entries(k.onDemandReasons).sort((a, b) => b[1] - a[1]);
+  if (reasons.length > 0) {
+    out.push('Chunks sent on-demand, by reason:', '', '| reason | chunks |', '|---|---:|');
+    for (const [reason, count] of reasons) out.push(`| ${md(reason)} | ${count} |`);
+    out.push('');
+  }
+  return out;
 }
 
 function contractReview(analysis: unknown) {

@@ -1,21 +1,44 @@
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { Context } from '@temporalio/activity';
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, WorkflowNotFoundError } from '@temporalio/client';
 import { documentId, sha256Hex } from '../core/doc-id';
 import { permanentError } from '../core/errors';
 import { getTask } from '../core/tasks';
 import { notificationEventId } from '../notify/event';
 import { notify } from '../notify/notifier';
 import { isNotFound } from '../store';
-import { corpusWorkflowId, storeKeys } from '../shared/ids';
-import type { CorpusSource, CorpusTotals, DocumentOutcome, DocumentSource } from '../shared/types';
+import { collectorWorkflowId, corpusWorkflowId, documentWorkflowId, storeKeys } from '../shared/ids';
+import { recordsComingSignal, watchDocumentSignal } from '../shared/messages';
+import {
+  BatchIdAttribute,
+  ModelAttribute,
+  PriorityAttribute,
+  StageAttribute,
+  TaskAttribute,
+} from '../shared/search-attributes';
+import type {
+  AnalyzeDocumentInput,
+  CorpusSource,
+  CorpusTotals,
+  DocumentFinishedMessage,
+  DocumentOutcome,
+  DocumentSource,
+  DocumentWatcher,
+  PipelineSettings,
+  Priority,
+} from '../shared/types';
 import { uriOf } from './context';
 import type { ActivityContext } from './context';
 import { corpusCsv, corpusReport } from './corpus-report';
+import { initialCollectorState } from './record-queue';
 import type { CorpusDocumentRow } from './corpus-report';
 
 /** File endings docflow can extract; other objects under a prefix are skipped. */
 export const SUPPORTED_EXTENSIONS = ['.txt', '.md', '.markdown', '.html', '.htm', '.pdf', '.docx'];
+
+/** Documents started at once by one page of a corpus. */
+const START_CONCURRENCY = 8;
 
 export interface ManifestEntry {
   docId: string;
@@ -114,9 +137,120 @@ export function createCorpusActivities(ctx: ActivityContext) {
       return { count: entries.length, duplicates };
     },
 
-    async readManifestPage(input: { batchId: string; offset: number; limit: number }) {
-      const entries = await readManifest(input.batchId);
-      return { entries: entries.slice(input.offset, input.offset + input.limit) };
+    /**
+     * Starts the documents of manifest entries [offset, offset + limit) as workflows of their own (not children: a
+     * corpus of any size stays under Temporal's per-workflow limits, and continues as new without waiting for them).
+     * Each reports its end to the corpus by signal. A document already running elsewhere is asked to report to this
+     * corpus too; one already completed is counted from its stored outcome and not paid for again.
+     */
+    async startCorpusDocuments(input: {
+      batchId: string;
+      corpusWorkflowId: string;
+      offset: number;
+      limit: number;
+      priority: Priority;
+      settings: PipelineSettings;
+    }): Promise<{ started: number; attached: number; finished: DocumentFinishedMessage[] }> {
+      const entries = (await readManifest(input.batchId)).slice(input.offset, input.offset + input.limit);
+      const taskQueue = Context.current().info.taskQueue;
+      const { settings } = input;
+      let started = 0;
+      let attached = 0;
+      const finished: DocumentFinishedMessage[] = [];
+      const startOne = async (entry: ManifestEntry, index: number) => {
+        const workflowId = documentWorkflowId(entry.docId);
+        const corpus: DocumentWatcher = { corpusWorkflowId: input.corpusWorkflowId, index };
+        try {
+          await ctx.temporal.workflow.start('analyzeDocument', {
+            workflowId,
+            taskQueue,
+            args: [
+              {
+                docId: entry.docId,
+                source: entry.source,
+                batchId: input.batchId,
+                priority: input.priority,
+                settings,
+                corpus,
+              } satisfies AnalyzeDocumentInput,
+            ],
+            // A completed document is never analysed (and paid for) again; a failed or cancelled one may be retried.
+            workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+            typedSearchAttributes: [
+              { key: BatchIdAttribute, value: input.batchId },
+              { key: ModelAttribute, value: settings.modelId },
+              { key: TaskAttribute, value: settings.taskId },
+              { key: PriorityAttribute, value: input.priority },
+              { key: StageAttribute, value: 'queued' },
+            ],
+            staticSummary: `Analyse ${entry.source.name} (${settings.taskId})`,
+          });
+          started++;
+          return;
+        } catch (err) {
+          if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+        }
+        // Another run (or another corpus) owns this document: hear its end instead of paying twice.
+        const handle = ctx.temporal.workflow.getHandle(workflowId);
+        if ((await handle.describe()).status.name === 'RUNNING') {
+          try {
+            await handle.signal(watchDocumentSignal, corpus);
+            attached++;
+            return;
+          } catch (err) {
+            if (!(err instanceof WorkflowNotFoundError)) throw err;
+          }
+        }
+        const outcome = await readJson<DocumentOutcome>(storeKeys.documentOutcome(entry.docId));
+        finished.push(finishedMessage(index, entry.docId, outcome));
+      };
+      // Tell the collector these documents' records are coming before they arrive, so it sizes jobs for them.
+      const batchMode = settings.mode === 'batch' && input.priority !== 'high';
+      const announce = async (documents: number) => {
+        if (!batchMode || documents === 0) return;
+        await ctx.temporal.workflow.signalWithStart('batchCollector', {
+          workflowId: collectorWorkflowId(settings.modelId, taskQueue),
+          taskQueue,
+          args: [initialCollectorState(settings.modelId, settings.collector)],
+          signal: recordsComingSignal,
+          signalArgs: [{ corpusId: input.corpusWorkflowId, documents }],
+          staticSummary: `Batch collector for ${settings.modelId}`,
+        });
+      };
+      await announce(entries.length);
+      for (let i = 0; i < entries.length; i += START_CONCURRENCY) {
+        Context.current().heartbeat(i);
+        await Promise.all(
+          entries.slice(i, i + START_CONCURRENCY).map((entry, j) => startOne(entry, input.offset + i + j)),
+        );
+      }
+      // Documents that were not started here will not enqueue for this corpus.
+      await announce(-(attached + finished.length));
+      return { started, attached, finished };
+    },
+
+    /**
+     * Cancels the running documents this corpus started (manifest entries [0, count)); documents another corpus or
+     * client started are left alone. Heartbeats its place, so a retry goes on from there.
+     */
+    async cancelCorpusDocuments(input: { batchId: string; count: number }): Promise<{ cancelled: number }> {
+      const entries = (await readManifest(input.batchId)).slice(0, input.count);
+      let cancelled = 0;
+      const from = (Context.current().info.heartbeatDetails as number | undefined) ?? 0;
+      for (let i = from; i < entries.length; i++) {
+        if (i % 50 === 0) Context.current().heartbeat(i);
+        const handle = ctx.temporal.workflow.getHandle(documentWorkflowId((entries[i] as ManifestEntry).docId));
+        try {
+          const description = await handle.describe();
+          if (description.status.name !== 'RUNNING') continue;
+          if (description.typedSearchAttributes.get(BatchIdAttribute) !== input.batchId) continue;
+          await handle.cancel();
+          cancelled++;
+        } catch (err) {
+          if (!(err instanceof WorkflowNotFoundError)) throw err;
+        }
+      }
+      return { cancelled };
     },
 
     /** Writes `summary.json`, `summary.csv` and `report.md` for the corpus, and announces its completion. */
@@ -140,6 +274,7 @@ export function createCorpusActivities(ctx: ActivityContext) {
         counts: input.counts,
         tokens: input.tokens,
         costUsd: input.costUsd,
+        costs: input.costs,
         failureReasons: input.failureReasons,
         documents: rows.map(({ entry, outcome }) => ({
           docId: entry.docId,
@@ -149,6 +284,10 @@ export function createCorpusActivities(ctx: ActivityContext) {
           chunks: outcome?.chunks,
           tokens: outcome?.tokens,
           costUsd: outcome?.costUsd,
+          onDemandUsd: outcome?.onDemandUsd,
+          batchChunks: outcome?.batchChunks,
+          onDemandChunks: outcome?.onDemandChunks,
+          onDemandReasons: outcome?.onDemandReasons,
           jobs: outcome?.jobs,
           resultUri: outcome?.resultUri,
           reportUri: outcome?.reportUri,
@@ -189,6 +328,23 @@ export function createCorpusActivities(ctx: ActivityContext) {
       }
       return { summaryUri, csvUri, reportUri };
     },
+  };
+}
+
+/** A finished document's stored outcome as the corpus counts it (an absent outcome counts as failed). */
+function finishedMessage(index: number, docId: string, outcome: DocumentOutcome | undefined): DocumentFinishedMessage {
+  return {
+    index,
+    docId,
+    status: outcome?.status ?? 'failed',
+    failureReason: outcome ? outcome.failureReason : 'the document ended without a stored outcome',
+    chunks: outcome?.chunks ?? 0,
+    tokens: outcome?.tokens ?? { input: 0, output: 0 },
+    costUsd: outcome?.costUsd ?? 0,
+    onDemandUsd: outcome?.onDemandUsd ?? outcome?.costUsd ?? 0,
+    batchChunks: outcome?.batchChunks ?? 0,
+    onDemandChunks: outcome?.onDemandChunks ?? 0,
+    onDemandReasons: outcome?.onDemandReasons ?? {},
   };
 }
 

@@ -15,17 +15,11 @@ import { notificationEventId } from '../notify/event';
 import { notify } from '../notify/notifier';
 import { storeKeys } from '../shared/ids';
 import type { DocumentAnalysis } from '../core/analysis';
-import type {
-  AnalysisSummary,
-  ChunkOutcome,
-  DocumentOutcome,
-  DocumentSource,
-  Priority,
-  RecordGroup,
-} from '../shared/types';
+import type { AnalysisSummary, CollectorSettings, DocumentOutcome, DocumentSource, Priority } from '../shared/types';
 import type { ChunkReader, StoredChunk } from './chunk-reader';
 import { uriOf } from './context';
 import type { ActivityContext } from './context';
+import { enqueueGroup } from './record-queue';
 
 /** What a chunk's result object holds (`documents/<docId>/chunks/<n>.result.json`). */
 export interface StoredChunkResult {
@@ -39,6 +33,27 @@ export interface StoredChunkResult {
   output: unknown;
 }
 
+/** Where a document's records go when it submits a round to batch inference. */
+export interface EnqueueTarget {
+  collectorWorkflowId: string;
+  taskQueue: string;
+  settings: CollectorSettings;
+  corpusId?: string;
+  /** Epoch ms from the workflow's clock, so a retried activity writes the same queue key. */
+  enqueuedAt: number;
+}
+
+export interface RoundInput {
+  docId: string;
+  attempt: number;
+  chunkIndexes: number[];
+  taskId: string;
+  modelId: string;
+  priority: Priority;
+  /** Absent: the records are only written (on-demand reads them). */
+  enqueue?: EnqueueTarget;
+}
+
 export function createDocumentActivities(ctx: ActivityContext, chunkReader: ChunkReader) {
   const readChunks = (docId: string) => chunkReader.read(docId);
 
@@ -48,145 +63,165 @@ export function createDocumentActivities(ctx: ActivityContext, chunkReader: Chun
     return uri;
   }
 
+  /** Writes a round's batch records (`{recordId, modelInput}` lines) and, for batch, enqueues them. */
+  async function submitRound(input: RoundInput): Promise<{ records: number; bytes: number }> {
+    const chunks = await readChunks(input.docId);
+    const task = getTask(input.taskId);
+    const lines = input.chunkIndexes.map((index) => {
+      const chunk = chunks[index];
+      if (!chunk)
+        throw permanentError('INVALID_INPUT', `chunk ${index} does not exist (document has ${chunks.length})`);
+      return JSON.stringify({
+        recordId: recordId(input.docId, index, input.attempt),
+        modelInput: modelInputFor(task, input.modelId, chunk, chunks.length),
+      });
+    });
+    const body = `${lines.join('\n')}\n`;
+    const bytes = Buffer.byteLength(body);
+    await ctx.store.put(uriOf(ctx, storeKeys.documentRequests(input.docId, input.attempt)), body, {
+      contentType: 'application/x-ndjson',
+    });
+    if (input.enqueue) {
+      await enqueueGroup(ctx, {
+        collectorWorkflowId: input.enqueue.collectorWorkflowId,
+        taskQueue: input.enqueue.taskQueue,
+        modelId: input.modelId,
+        settings: input.enqueue.settings,
+        corpusId: input.enqueue.corpusId,
+        group: {
+          docId: input.docId,
+          attempt: input.attempt,
+          offset: 0,
+          records: lines.length,
+          bytes,
+          priority: input.priority,
+          enqueuedAt: input.enqueue.enqueuedAt,
+          taskId: input.taskId,
+        },
+      });
+    }
+    return { records: lines.length, bytes };
+  }
+
   return {
-    /** Reads the source, extracts normalized text and stores it as `text.txt`. */
-    async extractDocument(input: { docId: string; source: DocumentSource }) {
+    /**
+     * A document's way in, in one activity: reads the source, extracts normalized text (`text.txt`), splits it into
+     * chunks (`chunks.jsonl`), writes the first round's records and enqueues them for batch inference. Every step
+     * overwrites the same objects, so a retry is harmless. Returns only counts.
+     */
+    async prepareDocument(input: {
+      docId: string;
+      source: DocumentSource;
+      chunking: { maxTokens: number; overlapTokens: number };
+      taskId: string;
+      modelId: string;
+      priority: Priority;
+      enqueue?: EnqueueTarget;
+    }) {
       const bytes = await ctx.store.get(input.source.uri);
       const extracted = await extractText(bytes, input.source.name);
       await ctx.store.put(uriOf(ctx, storeKeys.documentText(input.docId)), extracted.text, {
         contentType: 'text/plain; charset=utf-8',
       });
-      return {
-        format: extracted.format,
-        characters: extracted.characters,
-        contentHash: extracted.contentHash,
-        pages: extracted.pages,
-      };
-    },
-
-    /** Splits the stored text into chunks (`chunks.jsonl`); returns only their count. */
-    async chunkDocument(input: { docId: string; chunking: { maxTokens: number; overlapTokens: number } }) {
-      const text = await ctx.store.getText(uriOf(ctx, storeKeys.documentText(input.docId)));
-      const chunks = chunkText(text, input.chunking);
+      const chunks = chunkText(extracted.text, input.chunking);
       if (chunks.length === 0) throw permanentError('EMPTY_DOCUMENT', 'the document has no text to analyse');
       const lines = chunks.map((c) =>
-        JSON.stringify({ index: c.index, start: c.start, end: c.end, text: text.slice(c.start, c.end) }),
+        JSON.stringify({ index: c.index, start: c.start, end: c.end, text: extracted.text.slice(c.start, c.end) }),
       );
       await ctx.store.put(uriOf(ctx, storeKeys.documentChunks(input.docId)), `${lines.join('\n')}\n`, {
         contentType: 'application/x-ndjson',
       });
       chunkReader.forget(input.docId);
-      return { chunkCount: chunks.length };
+      const round = await submitRound({
+        docId: input.docId,
+        attempt: 1,
+        chunkIndexes: chunks.map((c) => c.index),
+        taskId: input.taskId,
+        modelId: input.modelId,
+        priority: input.priority,
+        enqueue: input.enqueue,
+      });
+      return { format: extracted.format, pages: extracted.pages, chunkCount: chunks.length, records: round.records };
     },
 
-    /** Writes the batch records (`{recordId, modelInput}` lines) of one submission round. */
-    async buildRecords(input: {
-      docId: string;
-      docWorkflowId: string;
-      attempt: number;
-      chunkIndexes: number[];
+    /** A later submission round (failed chunks again): its records, enqueued for batch inference. */
+    submitRound,
+
+    /**
+     * Merges every chunk's result into the document analysis, writes `result.json` and `report.md`, then records the
+     * outcome and announces it (webhooks, SNS; targets already served are skipped on retry).
+     */
+    async finishDocument(input: {
+      outcome: DocumentOutcome;
       taskId: string;
       modelId: string;
-      priority: Priority;
-    }): Promise<RecordGroup> {
-      const chunks = await readChunks(input.docId);
-      const task = getTask(input.taskId);
-      const lines = input.chunkIndexes.map((index) => {
-        const chunk = chunks[index];
-        if (!chunk)
-          throw permanentError('INVALID_INPUT', `chunk ${index} does not exist (document has ${chunks.length})`);
-        return JSON.stringify({
-          recordId: recordId(input.docId, index, input.attempt),
-          modelInput: modelInputFor(task, input.modelId, chunk, chunks.length),
-        });
-      });
-      const body = `${lines.join('\n')}\n`;
-      const requestsKey = storeKeys.documentRequests(input.docId, input.attempt);
-      await ctx.store.put(uriOf(ctx, requestsKey), body, { contentType: 'application/x-ndjson' });
-      return {
-        groupId: `${input.docWorkflowId}:a${input.attempt}`,
-        docWorkflowId: input.docWorkflowId,
-        docId: input.docId,
-        attempt: input.attempt,
-        chunkIndexes: input.chunkIndexes,
-        requestsKey,
-        bytes: Buffer.byteLength(body),
-        priority: input.priority,
-        taskId: input.taskId,
-      };
-    },
-
-    /** Merges every chunk's result into the document analysis; writes `result.json` and `report.md`. */
-    async mergeDocument(input: { docId: string; name: string; taskId: string; modelId: string; chunkCount: number }) {
-      const chunks = await readChunks(input.docId);
+      batchId?: string;
+      notify: boolean;
+    }): Promise<DocumentOutcome> {
+      const { docId, name } = input.outcome;
+      const chunks = await readChunks(docId);
       const task = getTask(input.taskId);
       const withOutputs = [];
       for (const chunk of chunks) {
-        Context.current().heartbeat(chunk.index);
+        if (chunk.index % 50 === 0) Context.current().heartbeat();
         const result = JSON.parse(
-          await ctx.store.getText(uriOf(ctx, storeKeys.chunkResult(input.docId, chunk.index))),
+          await ctx.store.getText(uriOf(ctx, storeKeys.chunkResult(docId, chunk.index))),
         ) as StoredChunkResult;
         withOutputs.push({ ...chunk, output: result.output });
       }
       const analysis = mergeChunkResults(task, withOutputs);
-      const meta = {
-        docId: input.docId,
-        name: input.name,
-        taskId: input.taskId,
-        modelId: input.modelId,
-        chunks: chunks.length,
-      };
-      const resultUri = await writeJson(storeKeys.documentResult(input.docId), { ...meta, analysis });
-      const reportUri = uriOf(ctx, storeKeys.documentReport(input.docId));
+      const meta = { docId, name, taskId: input.taskId, modelId: input.modelId, chunks: chunks.length };
+      const resultUri = await writeJson(storeKeys.documentResult(docId), { ...meta, analysis });
+      const reportUri = uriOf(ctx, storeKeys.documentReport(docId));
       const report = renderReport(analysis, {
-        documentName: input.name,
+        documentName: name,
         modelId: input.modelId,
         generatedAt: new Date().toISOString(),
       });
       await ctx.store.put(reportUri, report, { contentType: 'text/markdown; charset=utf-8' });
-      return { resultUri, reportUri, summary: summarizeAnalysis(analysis) };
+      const outcome: DocumentOutcome = { ...input.outcome, resultUri, reportUri, summary: summarizeAnalysis(analysis) };
+      await publish(outcome, input.batchId, input.notify);
+      return outcome;
     },
 
-    /** Records the outcome and announces it (webhooks, SNS); notification targets already served are skipped. */
+    /** Records a failed or cancelled document's outcome and announces it. */
     async publishDocument(input: { outcome: DocumentOutcome; batchId?: string; notify: boolean }) {
-      const { outcome } = input;
-      await writeJson(storeKeys.documentOutcome(outcome.docId), { ...outcome, batchId: input.batchId });
-      if (!input.notify) return;
-      const type = `document.${outcome.status}` as const;
-      const info = Context.current().info;
-      const delivered = (info.heartbeatDetails as string[] | undefined) ?? [];
-      await notify(
-        ctx.notifications,
-        {
-          id: notificationEventId(outcome.workflowId, type),
-          type,
-          occurredAt: new Date().toISOString(),
-          subject: { kind: 'document', id: outcome.docId, batchId: input.batchId },
-          data: {
-            status: outcome.status,
-            counts: { chunks: outcome.chunks },
-            tokens: outcome.tokens,
-            costUsd: outcome.costUsd,
-            resultUri: outcome.resultUri,
-            reportUri: outcome.reportUri,
-            failureReason: outcome.failureReason,
-          },
-        },
-        {
-          alreadyDelivered: delivered,
-          onDelivered: (key) => {
-            delivered.push(key);
-            Context.current().heartbeat([...delivered]);
-          },
-        },
-      );
-    },
-
-    /** Stores a validated chunk result; shared by batch collection and on-demand invocation. */
-    async storeChunkResult(result: StoredChunkResult): Promise<void> {
-      await writeJson(storeKeys.chunkResult(result.docId, result.chunkIndex), result);
+      await publish(input.outcome, input.batchId, input.notify);
     },
   };
+
+  async function publish(outcome: DocumentOutcome, batchId: string | undefined, shouldNotify: boolean) {
+    await writeJson(storeKeys.documentOutcome(outcome.docId), { ...outcome, batchId });
+    if (!shouldNotify) return;
+    const type = `document.${outcome.status}` as const;
+    const info = Context.current().info;
+    const delivered = (Array.isArray(info.heartbeatDetails) ? (info.heartbeatDetails as string[]) : undefined) ?? [];
+    await notify(
+      ctx.notifications,
+      {
+        id: notificationEventId(outcome.workflowId, type),
+        type,
+        occurredAt: new Date().toISOString(),
+        subject: { kind: 'document', id: outcome.docId, batchId },
+        data: {
+          status: outcome.status,
+          counts: { chunks: outcome.chunks },
+          tokens: outcome.tokens,
+          costUsd: outcome.costUsd,
+          resultUri: outcome.resultUri,
+          reportUri: outcome.reportUri,
+          failureReason: outcome.failureReason,
+        },
+      },
+      {
+        alreadyDelivered: delivered,
+        onDelivered: (key) => {
+          delivered.push(key);
+          Context.current().heartbeat([...delivered]);
+        },
+      },
+    );
+  }
 }
 
 export type DocumentActivities = ReturnType<typeof createDocumentActivities>;
@@ -211,33 +246,31 @@ export function readChunkResponse(
   body: unknown,
   mode: 'batch' | 'on-demand',
 ):
-  | { ok: true; value: unknown; repaired: boolean; tokens: { input: number; output: number }; costUsd: number }
+  | {
+      ok: true;
+      value: unknown;
+      repaired: boolean;
+      tokens: { input: number; output: number };
+      costUsd: number;
+      onDemandUsd: number;
+    }
   | {
       ok: false;
       reason: string;
       tokens: { input: number; output: number };
       costUsd: number;
+      onDemandUsd: number;
     } {
   const decoded = decodeResponse(modelFamily(modelId), body);
   const tokens = { input: decoded.inputTokens, output: decoded.outputTokens };
   const costUsd = estimateCost(modelId, mode, tokens.input, tokens.output).usd;
+  const onDemandUsd = estimateCost(modelId, 'on-demand', tokens.input, tokens.output).usd;
   const parsed = parseModelOutput(task, decoded.text);
   if (!parsed.ok) {
     const truncated = decoded.stopReason === 'max_tokens' ? ' (the answer was cut at the output token limit)' : '';
-    return { ok: false, reason: `model output invalid: ${parsed.reason}${truncated}`, tokens, costUsd };
+    return { ok: false, reason: `model output invalid: ${parsed.reason}${truncated}`, tokens, costUsd, onDemandUsd };
   }
-  return { ok: true, value: parsed.value, repaired: parsed.repaired, tokens, costUsd };
-}
-
-/** A failed chunk outcome with no tokens spent. */
-export function failedOutcome(
-  chunkIndex: number,
-  attempt: number,
-  via: ChunkOutcome['via'],
-  reason: string,
-  retryable = true,
-): ChunkOutcome {
-  return { chunkIndex, attempt, ok: false, reason, retryable, tokens: { input: 0, output: 0 }, costUsd: 0, via };
+  return { ok: true, value: parsed.value, repaired: parsed.repaired, tokens, costUsd, onDemandUsd };
 }
 
 /** Counts of what the analysis found (no names or text: these go into workflow history and notifications). */

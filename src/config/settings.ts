@@ -192,9 +192,9 @@ export const SETTINGS = [
   spec(
     'pipeline.corpusWindow',
     'DOCFLOW_CORPUS_WINDOW',
-    int(1, 1900),
-    500,
-    "Documents of a corpus running at once (below Temporal's 2,000 pending children); enough to fill batch jobs.",
+    int(1, 100_000),
+    5_000,
+    "Most documents of a corpus in flight at once. Records in flight follow Bedrock's quotas (job slots x records per job); this bounds the documents that takes.",
   ),
   spec('pipeline.notify', 'DOCFLOW_NOTIFY', bool, true, 'Send notifications on completion and failure.'),
   // Batch collector and jobs

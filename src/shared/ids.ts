@@ -56,6 +56,12 @@ export const storeKeys = {
   // A job's records keep one folder, named for its first attempt's job name; each attempt writes its own output.
   jobInput: (jobKey: string) => `jobs/${jobKey}/input/records.jsonl`,
   jobRecords: (jobKey: string) => `jobs/${jobKey}/records.json`,
+  /** The queue groups a job took (written before they leave the queue, so a retried claim takes the same). */
+  jobClaim: (jobKey: string) => `jobs/${jobKey}/claim.json`,
+  /** Per document, what one attempt of a job produced: read by the activity that tells the documents. */
+  jobDeliveries: (jobKey: string, jobName: string) => `jobs/${jobKey}/deliveries/${jobName}.jsonl`,
+  /** Prefix of a collector's record queue (one empty object per waiting group, see `queue-key.ts`). */
+  recordQueue: (collectorWorkflowId: string) => `queue/${collectorWorkflowId}/`,
   jobOutputPrefix: (jobKey: string, jobName: string) => `jobs/${jobKey}/output/${jobName}/`,
   corpusManifest: (batchId: string) => `corpora/${batchId}/manifest.jsonl`,
   corpusSummary: (batchId: string) => `corpora/${batchId}/summary.json`,

@@ -83,6 +83,8 @@ export interface AnalyzeDocumentInput {
   batchId?: string;
   priority: Priority;
   settings: PipelineSettings;
+  /** The corpus that started the document and its place in the corpus manifest: told by signal when it ends. */
+  corpus?: DocumentWatcher;
 }
 
 export interface TokenUsage {
@@ -102,9 +104,15 @@ export interface DocumentProgress {
   jobs: string[];
   /** Submission rounds so far (1 = first submission). */
   attempts: number;
+  /** Chunk results that came through batch inference / on-demand (all rounds). */
+  batchChunks: number;
   onDemandChunks: number;
+  /** Why records went on-demand, with how many. */
+  onDemandReasons: Record<string, number>;
   tokens: TokenUsage;
   costUsd: number;
+  /** What the same tokens would have cost on-demand. */
+  onDemandUsd: number;
   startedAt: string;
   updatedAt: string;
   completedAt?: string;
@@ -132,57 +140,98 @@ export interface DocumentOutcome {
   chunks: number;
   tokens: TokenUsage;
   costUsd: number;
+  onDemandUsd: number;
+  batchChunks: number;
+  onDemandChunks: number;
+  onDemandReasons: Record<string, number>;
   jobs: string[];
   resultUri?: string;
   reportUri?: string;
   summary?: AnalysisSummary;
 }
 
-/** A document's records handed to the batch collector: references and counts only. */
-export interface RecordGroup {
-  /** Unique per document and submission round: the collector ignores a group it has seen. */
-  groupId: string;
-  docWorkflowId: string;
+/**
+ * A document's records waiting in the collector's queue (one submission round, or the part of it not yet in a job).
+ * The queue lives in the object store, one empty object per group whose key encodes these fields, so workflows
+ * never carry record lists: they pass counts and keys (DESIGN rule 8).
+ */
+export interface QueuedGroup {
   docId: string;
+  /** Submission round of the document's records (1 = first). */
   attempt: number;
-  chunkIndexes: number[];
-  /** Store key of the JSONL file holding these records' model inputs. */
-  requestsKey: string;
+  /** First line of the round's request file that this group covers. */
+  offset: number;
+  records: number;
   bytes: number;
   priority: Priority;
+  /** Epoch ms at which the document enqueued the round. */
+  enqueuedAt: number;
+  /** The task whose schema reads the records' answers. */
   taskId: string;
-  /** Epoch ms at which the collector received the group (set by the collector). */
-  enqueuedAt?: number;
 }
 
-/** A slice of a group assigned to one Bedrock job. */
-export type JobRecordSlice = Omit<RecordGroup, 'enqueuedAt'>;
-
-export interface ChunkOutcome {
-  chunkIndex: number;
+/** What a document tells its collector when it enqueues a round: a few numbers, whatever the document's size. */
+export interface EnqueuedMessage {
+  docId: string;
   attempt: number;
-  ok: boolean;
-  /** Short reason for a failed record; never model output or document text. */
-  reason?: string;
-  /** Whether resubmitting the record may succeed. */
-  retryable?: boolean;
-  tokens: TokenUsage;
-  costUsd: number;
-  via: 'batch' | 'on-demand';
-  jobName?: string;
+  records: number;
+  bytes: number;
+  priority: Priority;
+  enqueuedAt: number;
+  /** The corpus the document belongs to, so the collector knows which announced documents have arrived. */
+  corpusId?: string;
 }
 
+/** A corpus announcing documents it has started: their records are coming, so the collector plans for them. */
+export interface RecordsComingMessage {
+  corpusId: string;
+  documents: number;
+}
+
+/** Outcome of one submission round's records in one Bedrock job (or on-demand), compact: indexes and totals. */
 export interface ChunkResultsMessage {
   jobName?: string;
-  results: ChunkOutcome[];
+  attempt: number;
+  via: 'batch' | 'on-demand';
+  /** Chunk indexes whose result is stored. */
+  ok: number[];
+  /** Failed chunks: [chunk index, index into `reasons`, retryable]. */
+  failed: [number, number, boolean][];
+  reasons: string[];
+  tokens: TokenUsage;
+  costUsd: number;
+  /** What the same tokens would have cost on-demand. */
+  onDemandUsd: number;
 }
 
-/** Sent by the collector when records cannot make a batch job in time: the document invokes them on-demand. */
+/** Sent when a round's records cannot make a batch job: the document invokes them on-demand. */
 export interface GoOnDemandMessage {
-  groupId: string;
   attempt: number;
-  chunkIndexes: number[];
+  /** The records of the round's request file, by line: [offset, offset + count). */
+  offset: number;
+  count: number;
   reason: string;
+}
+
+/** A corpus (other than the one that started it) that wants to hear when a document ends. */
+export interface DocumentWatcher {
+  corpusWorkflowId: string;
+  index: number;
+}
+
+/** What a document tells its corpus when it ends: counts and totals only. */
+export interface DocumentFinishedMessage {
+  index: number;
+  docId: string;
+  status: DocumentStatus;
+  failureReason?: string;
+  chunks: number;
+  tokens: TokenUsage;
+  costUsd: number;
+  onDemandUsd: number;
+  batchChunks: number;
+  onDemandChunks: number;
+  onDemandReasons: Record<string, number>;
 }
 
 export type BatchJobStatus =
@@ -209,8 +258,11 @@ export interface BatchJobInput {
   collectorWorkflowId: string;
   collectorKey: string;
   sequence: number;
+  /** Folder of the job's records in the store (`jobs/<jobKey>/`): its claim lists the groups it carries. */
+  jobKey: string;
   modelId: string;
-  slices: JobRecordSlice[];
+  records: number;
+  documents: number;
   settings: CollectorSettings;
   /** Carried over continue-as-new. */
   resume?: BatchJobResumeState;
@@ -239,7 +291,7 @@ export interface BatchJobProgress {
   sequence: number;
   jobName?: string;
   jobArn?: string;
-  status: BatchJobStatus | 'Preparing' | 'Collecting' | 'Done';
+  status: BatchJobStatus | 'Preparing' | 'Collecting' | 'Delivering' | 'Done';
   attempt: number;
   records: number;
   documents: number;
@@ -251,7 +303,7 @@ export interface JobFinishedMessage {
   jobWorkflowId: string;
   sequence: number;
   jobName?: string;
-  status: BatchJobStatus | 'Cancelled';
+  status: BatchJobStatus | 'Cancelled' | 'Lost';
   records: number;
   succeeded: number;
   failed: number;
@@ -259,24 +311,56 @@ export interface JobFinishedMessage {
 
 export interface ActiveJob {
   jobWorkflowId: string;
+  jobKey: string;
   sequence: number;
   records: number;
   documents: number;
   startedAt: number;
 }
 
+/** Records waiting in the collector's queue, per priority: counts and ages, never the records themselves. */
+export interface WaitingRecords {
+  records: number;
+  bytes: number;
+  /** Epoch ms of the oldest waiting group; undefined when none waits. */
+  oldestAt?: number;
+}
+
+export type WaitingByPriority = Record<'normal' | 'low', WaitingRecords>;
+
+export interface CollectorStats {
+  jobsStarted: number;
+  recordsBatched: number;
+  recordsSentOnDemand: number;
+  /** Why records went on-demand, with how many. */
+  onDemandReasons: Record<string, number>;
+  /** Job workflows that ended without reporting (terminated, timed out) and whose slot was taken back. */
+  jobsReclaimed: number;
+}
+
 export interface CollectorStatus {
   collectorKey: string;
   paused: boolean;
-  pendingGroups: number;
+  /** Records waiting in the queue (from arrivals, corrected by every claim's count of the queue). */
   pendingRecords: number;
   pendingBytes: number;
   oldestWaitMs: number;
+  /** Records the collector expects from documents that corpora have started and that have not enqueued yet. */
+  comingRecords: number;
   activeJobs: ActiveJob[];
   jobsStarted: number;
   recordsBatched: number;
   recordsSentOnDemand: number;
+  onDemandReasons: Record<string, number>;
+  jobsReclaimed: number;
   settings: CollectorSettings;
+}
+
+/** Announced documents of one corpus that have not enqueued yet. */
+export interface ComingDocuments {
+  documents: number;
+  /** Epoch ms of the last announcement or arrival: announcements go stale when arrivals stop. */
+  updatedAt: number;
 }
 
 export interface CollectorState {
@@ -284,12 +368,15 @@ export interface CollectorState {
   modelId: string;
   settings: CollectorSettings;
   paused: boolean;
-  pending: RecordGroup[];
+  waiting: WaitingByPriority;
+  /** Epoch ms of the latest arrival. */
+  newestAt?: number;
+  coming: Record<string, ComingDocuments>;
+  /** Records per enqueued first round, to estimate what announced documents will bring. */
+  arrivals: { documents: number; records: number };
   activeJobs: ActiveJob[];
   nextSequence: number;
-  /** Recently seen group ids, so a re-delivered group is not batched twice. */
-  seenGroupIds: string[];
-  stats: { jobsStarted: number; recordsBatched: number; recordsSentOnDemand: number };
+  stats: CollectorStats;
 }
 
 /** Where a corpus's documents come from. */
@@ -304,7 +391,10 @@ export interface AnalyzeCorpusInput {
   source: CorpusSource;
   priority: Priority;
   settings: PipelineSettings;
-  /** Documents running at once (sliding window; far below Temporal's 2,000 pending children). */
+  /**
+   * Most documents in flight at once. Records in flight follow Bedrock's quotas (job slots x records per job);
+   * this caps the documents that takes, to bound worker and server load.
+   */
   window: number;
   /** Carried over continue-as-new. */
   resume?: CorpusResumeState;
@@ -319,14 +409,28 @@ export interface CorpusCounts {
   running: number;
 }
 
+/** Where records went and what they cost, for people who pay the bill. */
+export interface CostTotals {
+  tokens: TokenUsage;
+  /** What was paid (batch price for batch records, on-demand price for the rest). */
+  costUsd: number;
+  /** What the same tokens would have cost on-demand. */
+  onDemandUsd: number;
+  batchChunks: number;
+  onDemandChunks: number;
+  onDemandReasons: Record<string, number>;
+}
+
 export interface CorpusResumeState {
   manifestCount: number;
   nextOffset: number;
   counts: CorpusCounts;
-  tokens: TokenUsage;
-  costUsd: number;
+  costs: CostTotals;
+  chunks: number;
   startedAt: string;
   failureReasons: Record<string, number>;
+  /** Manifest entries whose end has been counted, as hex of a bit set (a document reported twice counts once). */
+  finished: string;
 }
 
 export interface CorpusProgress {
@@ -335,6 +439,7 @@ export interface CorpusProgress {
   counts: CorpusCounts;
   tokens: TokenUsage;
   costUsd: number;
+  costs: CostTotals;
   startedAt: string;
   updatedAt: string;
   /** Estimated remaining time from the completion rate so far. */
@@ -349,6 +454,7 @@ export interface CorpusTotals {
   counts: CorpusCounts;
   tokens: TokenUsage;
   costUsd: number;
+  costs: CostTotals;
   failureReasons: Record<string, number>;
   startedAt: string;
 }
@@ -358,6 +464,7 @@ export interface CorpusOutcome {
   counts: CorpusCounts;
   tokens: TokenUsage;
   costUsd: number;
+  costs: CostTotals;
   summaryUri: string;
   csvUri: string;
   reportUri: string;

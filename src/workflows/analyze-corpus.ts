@@ -1,22 +1,17 @@
 import {
-  ActivityFailure,
-  ApplicationFailure,
-  ChildWorkflowFailure,
-  ParentClosePolicy,
-  WorkflowIdReusePolicy,
+  CancellationScope,
+  allHandlersFinished,
   condition,
   continueAsNew,
   isCancellation,
   proxyActivities,
   setCurrentDetails,
   setHandler,
-  startChild,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { PipelineActivities } from '../activities';
-import { documentWorkflowId } from '../shared/ids';
-import { corpusProgressQuery } from '../shared/messages';
+import { corpusProgressQuery, documentFinishedSignal } from '../shared/messages';
 import {
   BatchIdAttribute,
   ModelAttribute,
@@ -29,10 +24,10 @@ import type {
   CorpusOutcome,
   CorpusProgress,
   CorpusResumeState,
-  DocumentOutcome,
+  CostTotals,
+  DocumentFinishedMessage,
 } from '../shared/types';
-import { analyzeDocument } from './analyze-document';
-import { describeFailure } from './failure-reason';
+import { BitSet } from './bit-set';
 
 const pipeline = proxyActivities<PipelineActivities>({
   startToCloseTimeout: '30 minutes',
@@ -40,35 +35,95 @@ const pipeline = proxyActivities<PipelineActivities>({
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 8 },
 });
 
-/** Documents finished per run before continuing as new (each costs about a dozen history events). */
-const DOCUMENTS_PER_RUN = 500;
-const MANIFEST_PAGE = 100;
+/** Documents started by one activity call. */
+const START_PAGE = 200;
 
 /**
- * A run over many documents: lists them into a manifest, runs one `analyzeDocument` child per document
- * through a sliding window, aggregates progress (counts, tokens, cost, ETA) and writes the corpus summary.
- * Its workflow id carries the batch id a user keeps.
+ * A run over many documents: lists them into a manifest, starts one `analyzeDocument` workflow per document (not
+ * children: each reports its end by signal), keeps as many in flight as Bedrock's job slots can use, aggregates
+ * progress (counts, tokens, cost, ETA) and writes the corpus summary. It continues as new whenever its history
+ * grows, without waiting for anything: the documents in flight report to the next run. Its workflow id carries the
+ * batch id a user keeps.
  */
 export async function analyzeCorpus(input: AnalyzeCorpusInput): Promise<CorpusOutcome> {
   const { batchId, settings } = input;
+  const info = workflowInfo();
   const now = () => new Date(Date.now()).toISOString();
+  const costs: CostTotals = input.resume?.costs ?? {
+    tokens: { input: 0, output: 0 },
+    costUsd: 0,
+    onDemandUsd: 0,
+    batchChunks: 0,
+    onDemandChunks: 0,
+    onDemandReasons: {},
+  };
   const progress: CorpusProgress = {
     batchId,
     stage: 'listing',
     counts: input.resume?.counts ?? { total: 0, started: 0, completed: 0, failed: 0, cancelled: 0, running: 0 },
-    tokens: input.resume?.tokens ?? { input: 0, output: 0 },
-    costUsd: input.resume?.costUsd ?? 0,
+    tokens: costs.tokens,
+    costUsd: costs.costUsd,
+    costs,
     startedAt: input.resume?.startedAt ?? now(),
     updatedAt: now(),
     failureReasons: input.resume?.failureReasons ?? {},
   };
+  let signals = 0;
+  let chunks = input.resume?.chunks ?? 0;
+  /** Manifest entries counted; unknown until the manifest is (a retried batch's old documents may report early). */
+  let finished = input.resume ? new BitSet(input.resume.manifestCount, input.resume.finished) : undefined;
+  const early: DocumentFinishedMessage[] = [];
+  const runStartedMs = Date.parse(progress.startedAt);
+
+  const record = (message: DocumentFinishedMessage) => {
+    if (!finished) {
+      early.push(message); // Before the manifest is counted (a document another corpus already runs).
+      return;
+    }
+    if (!finished.add(message.index)) return;
+    const c = progress.counts;
+    if (message.status === 'completed') c.completed++;
+    else if (message.status === 'cancelled') c.cancelled++;
+    else {
+      c.failed++;
+      const reason = shortReason(message.failureReason ?? 'unknown');
+      progress.failureReasons[reason] = (progress.failureReasons[reason] ?? 0) + 1;
+    }
+    chunks += message.chunks;
+    costs.tokens.input += message.tokens.input;
+    costs.tokens.output += message.tokens.output;
+    costs.costUsd += message.costUsd;
+    costs.onDemandUsd += message.onDemandUsd;
+    costs.batchChunks += message.batchChunks;
+    costs.onDemandChunks += message.onDemandChunks;
+    for (const [reason, n] of Object.entries(message.onDemandReasons)) {
+      costs.onDemandReasons[reason] = (costs.onDemandReasons[reason] ?? 0) + n;
+    }
+    progress.costUsd = costs.costUsd;
+    updateProgress();
+  };
+
+  const updateProgress = () => {
+    const c = progress.counts;
+    const done = c.completed + c.failed + c.cancelled;
+    c.running = Math.max(0, c.started - done);
+    progress.updatedAt = now();
+    const elapsed = (Date.now() - runStartedMs) / 1000;
+    progress.etaSeconds = done > 0 && c.total > done ? Math.round((elapsed / done) * (c.total - done)) : undefined;
+    setCurrentDetails(
+      `**${progress.stage}** · ${done}/${c.total} documents (${c.completed} completed, ${c.failed} failed, ` +
+        `${c.cancelled} cancelled, ${c.running} running) · ${costs.tokens.input + costs.tokens.output} tokens · ` +
+        `$${costs.costUsd.toFixed(4)} (on-demand $${costs.onDemandUsd.toFixed(4)}) · ` +
+        `${costs.batchChunks} chunks via batch, ${costs.onDemandChunks} on-demand` +
+        `${progress.etaSeconds !== undefined ? ` · ETA ${progress.etaSeconds} s` : ''}`,
+    );
+  };
+
   setHandler(corpusProgressQuery, () => progress);
-  upsertSearchAttributes([
-    { key: BatchIdAttribute, value: batchId },
-    { key: ModelAttribute, value: settings.modelId },
-    { key: TaskAttribute, value: settings.taskId },
-    { key: PriorityAttribute, value: input.priority },
-  ]);
+  setHandler(documentFinishedSignal, (message) => {
+    signals++;
+    record(message);
+  });
   const setStage = (stage: CorpusProgress['stage']) => {
     progress.stage = stage;
     upsertSearchAttributes([{ key: StageAttribute, value: stage }]);
@@ -78,6 +133,12 @@ export async function analyzeCorpus(input: AnalyzeCorpusInput): Promise<CorpusOu
   if (input.resume) {
     resume = input.resume;
   } else {
+    upsertSearchAttributes([
+      { key: BatchIdAttribute, value: batchId },
+      { key: ModelAttribute, value: settings.modelId },
+      { key: TaskAttribute, value: settings.taskId },
+      { key: PriorityAttribute, value: input.priority },
+    ]);
     setStage('listing');
     const manifest = await pipeline.prepareCorpus({
       batchId,
@@ -90,117 +151,78 @@ export async function analyzeCorpus(input: AnalyzeCorpusInput): Promise<CorpusOu
       manifestCount: manifest.count,
       nextOffset: 0,
       counts: progress.counts,
-      tokens: progress.tokens,
-      costUsd: 0,
+      costs,
+      chunks: 0,
       startedAt: progress.startedAt,
       failureReasons: progress.failureReasons,
+      finished: '',
     };
+    setStage('running');
   }
-  setStage('running');
+  if (!finished) finished = new BitSet(resume.manifestCount, resume.finished);
+  for (const message of early.splice(0)) record(message);
+  progress.stage = 'running';
+  updateProgress();
 
-  const running = new Map<string, Promise<void>>();
-  let finishedThisRun = 0;
-  const runStartedMs = Date.parse(progress.startedAt);
-
-  const record = (outcome: Pick<DocumentOutcome, 'status' | 'tokens' | 'costUsd' | 'failureReason'>) => {
-    const c = progress.counts;
-    if (outcome.status === 'completed') c.completed++;
-    else if (outcome.status === 'cancelled') c.cancelled++;
-    else {
-      c.failed++;
-      const reason = shortReason(outcome.failureReason ?? 'unknown');
-      progress.failureReasons[reason] = (progress.failureReasons[reason] ?? 0) + 1;
-    }
-    progress.tokens.input += outcome.tokens.input;
-    progress.tokens.output += outcome.tokens.output;
-    progress.costUsd += outcome.costUsd;
-    finishedThisRun++;
-    updateProgress();
-  };
-
-  const updateProgress = () => {
-    const c = progress.counts;
-    c.running = running.size;
-    progress.updatedAt = now();
-    const done = c.completed + c.failed + c.cancelled;
-    const elapsed = (Date.now() - runStartedMs) / 1000;
-    progress.etaSeconds = done > 0 && c.total > done ? Math.round((elapsed / done) * (c.total - done)) : undefined;
-    setCurrentDetails(
-      `**${progress.stage}** · ${done}/${c.total} documents (${c.completed} completed, ${c.failed} failed, ` +
-        `${c.cancelled} cancelled, ${c.running} running) · ${progress.tokens.input + progress.tokens.output} tokens · ` +
-        `$${progress.costUsd.toFixed(4)}${progress.etaSeconds !== undefined ? ` · ETA ${progress.etaSeconds} s` : ''}`,
+  /** Documents in flight at most: what Bedrock's job slots can take, within the configured window. */
+  const inFlightLimit = () => {
+    const perDocument = finished && finished.cardinality > 0 ? Math.max(1, chunks / finished.cardinality) : 1;
+    const bySlots = Math.ceil(
+      (settings.collector.maxConcurrentJobs * settings.collector.maxRecordsPerJob) / perDocument,
     );
+    return Math.max(1, Math.min(input.window, bySlots));
   };
-
-  const startDocument = async (entry: { docId: string; source: { uri: string; name: string } }) => {
-    const workflowId = documentWorkflowId(entry.docId);
-    progress.counts.started++;
-    let done: Promise<void>;
-    try {
-      const child = await startChild(analyzeDocument, {
-        workflowId,
-        args: [{ docId: entry.docId, source: entry.source, batchId, priority: input.priority, settings }],
-        // A completed document is never analysed (and paid for) again; a failed or cancelled one may be retried.
-        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
-        // Cancelling the corpus cancels its documents.
-        parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
-        typedSearchAttributes: [
-          { key: BatchIdAttribute, value: batchId },
-          { key: ModelAttribute, value: settings.modelId },
-          { key: TaskAttribute, value: settings.taskId },
-          { key: PriorityAttribute, value: input.priority },
-          { key: StageAttribute, value: 'queued' },
-        ],
-        staticSummary: `Analyse ${entry.source.name} (${settings.taskId})`,
-      });
-      done = child.result().then(record, (err: unknown) => {
-        if (isCancellation(err) && !(err instanceof ChildWorkflowFailure)) throw err;
-        record(outcomeOfFailure(err));
-      });
-    } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      // Another run (or an earlier corpus) owns this document: attach to it instead of paying twice.
-      done = pipeline.awaitDocument({ workflowId }).then(record, (e: unknown) => {
-        if (isCancellation(e)) throw e;
-        record(outcomeOfFailure(e));
-      });
-    }
-    const tracked = done.finally(() => running.delete(workflowId));
-    running.set(workflowId, tracked);
-    updateProgress();
+  const inFlight = () => progress.counts.started - (finished?.cardinality ?? 0);
+  const allDone = () => (finished?.cardinality ?? 0) >= resume.manifestCount;
+  const canStart = () => resume.nextOffset < resume.manifestCount && inFlight() < inFlightLimit();
+  const mustContinueAsNew = () => {
+    const i = workflowInfo();
+    return i.continueAsNewSuggested || i.historyLength + signals > settings.collector.continueAsNewAfterEvents;
   };
 
   try {
-    while (resume.nextOffset < resume.manifestCount || running.size > 0) {
-      const free = input.window - running.size;
-      if (free > 0 && resume.nextOffset < resume.manifestCount && finishedThisRun < DOCUMENTS_PER_RUN) {
-        const page = await pipeline.readManifestPage({
+    while (!allDone()) {
+      if (canStart()) {
+        const limit = Math.min(START_PAGE, inFlightLimit() - inFlight(), resume.manifestCount - resume.nextOffset);
+        const offset = resume.nextOffset;
+        const started = await pipeline.startCorpusDocuments({
           batchId,
-          offset: resume.nextOffset,
-          limit: Math.min(free, MANIFEST_PAGE),
+          corpusWorkflowId: info.workflowId,
+          offset,
+          limit,
+          priority: input.priority,
+          settings,
         });
-        if (page.entries.length === 0) {
-          throw ApplicationFailure.nonRetryable(`corpus manifest ended early at entry ${resume.nextOffset}`);
-        }
-        for (const entry of page.entries) await startDocument(entry);
-        resume.nextOffset += page.entries.length;
-        continue;
+        resume.nextOffset = offset + limit;
+        progress.counts.started += limit;
+        for (const message of started.finished) record(message);
+        updateProgress();
+      } else {
+        await condition(() => allDone() || canStart() || mustContinueAsNew());
       }
-      if (running.size > 0) {
-        await Promise.race(running.values());
-        continue;
-      }
-      if (resume.nextOffset < resume.manifestCount) {
-        // All of this run's documents have finished: start afresh with the rest, keeping the history small.
-        await condition(() => running.size === 0);
+      if (mustContinueAsNew() && !allDone()) {
+        // Handlers run to completion first so no signal is lost between runs; documents in flight report to the next.
+        await condition(allHandlersFinished);
         await continueAsNew<typeof analyzeCorpus>({
           ...input,
-          resume: { ...resume, counts: progress.counts, tokens: progress.tokens, costUsd: progress.costUsd },
+          resume: {
+            ...resume,
+            counts: progress.counts,
+            costs,
+            chunks,
+            failureReasons: progress.failureReasons,
+            finished: finished.toHex(),
+          },
         });
       }
     }
   } catch (err) {
-    if (isCancellation(err)) setStage('cancelled');
+    if (isCancellation(err)) {
+      await CancellationScope.nonCancellable(async () => {
+        await pipeline.cancelCorpusDocuments({ batchId, count: resume.nextOffset });
+        setStage('cancelled');
+      });
+    }
     throw err;
   }
 
@@ -209,8 +231,9 @@ export async function analyzeCorpus(input: AnalyzeCorpusInput): Promise<CorpusOu
   const summary = await pipeline.writeCorpusSummary({
     batchId,
     counts: progress.counts,
-    tokens: progress.tokens,
-    costUsd: progress.costUsd,
+    tokens: costs.tokens,
+    costUsd: costs.costUsd,
+    costs,
     failureReasons: progress.failureReasons,
     startedAt: progress.startedAt,
     notify: settings.notify,
@@ -221,25 +244,12 @@ export async function analyzeCorpus(input: AnalyzeCorpusInput): Promise<CorpusOu
   return {
     batchId,
     counts: progress.counts,
-    tokens: progress.tokens,
-    costUsd: progress.costUsd,
+    tokens: costs.tokens,
+    costUsd: costs.costUsd,
+    costs,
     summaryUri: summary.summaryUri,
     csvUri: summary.csvUri,
     reportUri: summary.reportUri,
-  };
-}
-
-function outcomeOfFailure(err: unknown): Pick<DocumentOutcome, 'status' | 'tokens' | 'costUsd' | 'failureReason'> {
-  const cancelled =
-    (err instanceof ChildWorkflowFailure && isCancellation(err.cause)) ||
-    (err instanceof ActivityFailure &&
-      err.cause instanceof ApplicationFailure &&
-      err.cause.type === 'DocumentCancelled');
-  return {
-    status: cancelled ? 'cancelled' : 'failed',
-    tokens: { input: 0, output: 0 },
-    costUsd: 0,
-    failureReason: cancelled ? undefined : describeFailure(err),
   };
 }
 

@@ -11,29 +11,42 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { BedrockActivities, PipelineActivities } from '../activities';
+import { ChunkResultsBuilder } from '../shared/chunk-results';
 import { collectorWorkflowId } from '../shared/ids';
-import { chunkResultsSignal, goOnDemandSignal, progressQuery, withdrawRecordsSignal } from '../shared/messages';
 import {
-  BatchIdAttribute,
-  ModelAttribute,
-  PriorityAttribute,
-  StageAttribute,
-  TaskAttribute,
-} from '../shared/search-attributes';
+  chunkResultsSignal,
+  documentFinishedSignal,
+  goOnDemandSignal,
+  progressQuery,
+  watchDocumentSignal,
+} from '../shared/messages';
+import { StageAttribute } from '../shared/search-attributes';
 import type {
   AnalyzeDocumentInput,
-  ChunkOutcome,
+  ChunkResultsMessage,
   DocumentOutcome,
   DocumentProgress,
   DocumentStage,
+  DocumentWatcher,
   GoOnDemandMessage,
 } from '../shared/types';
 import { describeFailure } from './failure-reason';
 
 const pipeline = proxyActivities<PipelineActivities>({
   startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '2 minutes',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 8 },
 });
+
+/** Stages whose change is worth a search-attribute update (each one is a command and a history event). */
+const INDEXED_STAGES: ReadonlySet<DocumentStage> = new Set([
+  'waiting-batch',
+  'invoking',
+  'retrying',
+  'completed',
+  'failed',
+  'cancelled',
+]);
 
 interface ChunkState {
   attempt: number;
@@ -43,8 +56,9 @@ interface ChunkState {
 }
 
 /**
- * One document: extract → chunk → records to the batch collector (or on-demand) → wait for every chunk's
- * result → resubmit failed chunks by policy → merge → publish. Its id derives from content + task + model.
+ * One document: prepare (extract → chunk → records into the batch queue, one activity) → wait for every chunk's
+ * result → resubmit failed chunks by policy → finish (merge → publish, one activity) → tell its corpus. Its id
+ * derives from content + task + model.
  */
 export async function analyzeDocument(input: AnalyzeDocumentInput): Promise<DocumentOutcome> {
   const { docId, settings } = input;
@@ -59,6 +73,9 @@ export async function analyzeDocument(input: AnalyzeDocumentInput): Promise<Docu
   const chunks = new Map<number, ChunkState>();
   const onDemandRequests: GoOnDemandMessage[] = [];
   const jobs = new Set<string>();
+  const watchers: DocumentWatcher[] = input.corpus ? [input.corpus] : [];
+  /** The chunk indexes of the current round, in the order of its request file's lines. */
+  let roundIndexes: number[] = [];
   const progress: DocumentProgress = {
     docId,
     name: input.source.name,
@@ -69,9 +86,12 @@ export async function analyzeDocument(input: AnalyzeDocumentInput): Promise<Docu
     chunks: { total: 0, succeeded: 0, failed: 0, pending: 0 },
     jobs: [],
     attempts: 0,
+    batchChunks: 0,
     onDemandChunks: 0,
+    onDemandReasons: {},
     tokens: { input: 0, output: 0 },
     costUsd: 0,
+    onDemandUsd: 0,
     startedAt,
     updatedAt: startedAt,
   };
@@ -91,9 +111,10 @@ export async function analyzeDocument(input: AnalyzeDocumentInput): Promise<Docu
   };
 
   const setStage = (stage: DocumentStage) => {
+    const changed = progress.stage !== stage;
     progress.stage = stage;
     refreshCounts();
-    upsertSearchAttributes([{ key: StageAttribute, value: stage }]);
+    if (changed && INDEXED_STAGES.has(stage)) upsertSearchAttributes([{ key: StageAttribute, value: stage }]);
     const c = progress.chunks;
     setCurrentDetails(
       `**${stage}** · chunks ${c.succeeded}/${c.total} done, ${c.failed} failed · round ${progress.attempts}` +
@@ -101,18 +122,29 @@ export async function analyzeDocument(input: AnalyzeDocumentInput): Promise<Docu
     );
   };
 
-  const applyOutcome = (outcome: ChunkOutcome) => {
-    const chunk = chunks.get(outcome.chunkIndex);
-    // Results of an earlier attempt, or repeated deliveries, change nothing.
-    if (!chunk || chunk.attempt !== outcome.attempt || chunk.state !== 'pending') return;
-    chunk.state = outcome.ok ? 'ok' : 'failed';
-    chunk.reason = outcome.reason;
-    chunk.retryable = outcome.retryable;
-    progress.tokens.input += outcome.tokens.input;
-    progress.tokens.output += outcome.tokens.output;
-    progress.costUsd += outcome.costUsd;
-    if (outcome.jobName) jobs.add(outcome.jobName);
-    if (outcome.via === 'on-demand') progress.onDemandChunks++;
+  /** Applies what one job (or on-demand call) says of this round's chunks; repeats and stale rounds change nothing. */
+  const applyResults = (message: ChunkResultsMessage) => {
+    const settle = (chunkIndex: number, ok: boolean, reason?: string, retryable?: boolean): boolean => {
+      const chunk = chunks.get(chunkIndex);
+      if (!chunk || chunk.attempt !== message.attempt || chunk.state !== 'pending') return false;
+      chunk.state = ok ? 'ok' : 'failed';
+      chunk.reason = reason;
+      chunk.retryable = retryable;
+      if (ok && message.via === 'batch') progress.batchChunks++;
+      if (ok && message.via === 'on-demand') progress.onDemandChunks++;
+      return true;
+    };
+    let fresh = false;
+    for (const i of message.ok) fresh = settle(i, true) || fresh;
+    for (const [i, reasonIndex, retryable] of message.failed) {
+      fresh = settle(i, false, message.reasons[reasonIndex], retryable) || fresh;
+    }
+    if (!fresh) return;
+    progress.tokens.input += message.tokens.input;
+    progress.tokens.output += message.tokens.output;
+    progress.costUsd += message.costUsd;
+    progress.onDemandUsd += message.onDemandUsd;
+    if (message.jobName) jobs.add(message.jobName);
   };
 
   setHandler(progressQuery, () => {
@@ -120,47 +152,47 @@ export async function analyzeDocument(input: AnalyzeDocumentInput): Promise<Docu
     return progress;
   });
   setHandler(chunkResultsSignal, (message) => {
-    if (message.jobName) jobs.add(message.jobName);
-    for (const outcome of message.results) applyOutcome(outcome);
+    applyResults(message);
     refreshCounts();
   });
   setHandler(goOnDemandSignal, (message) => {
     onDemandRequests.push(message);
   });
+  setHandler(watchDocumentSignal, (watcher) => {
+    if (!watchers.some((w) => w.corpusWorkflowId === watcher.corpusWorkflowId)) watchers.push(watcher);
+  });
 
-  upsertSearchAttributes([
-    { key: ModelAttribute, value: settings.modelId },
-    { key: TaskAttribute, value: settings.taskId },
-    { key: PriorityAttribute, value: input.priority },
-    ...(input.batchId ? [{ key: BatchIdAttribute, value: input.batchId }] : []),
-  ]);
-
+  const batchMode = settings.mode === 'batch' && input.priority !== 'high';
   const collectorId = collectorWorkflowId(settings.modelId, info.taskQueue);
+  const enqueueTarget = () => ({
+    collectorWorkflowId: collectorId,
+    taskQueue: info.taskQueue,
+    settings: settings.collector,
+    corpusId: input.corpus?.corpusWorkflowId,
+    enqueuedAt: Date.now(),
+  });
   let submittedToCollector = false;
   const deadline = Date.now() + settings.documentTimeoutMs;
 
   /** Invokes chunks one by one on bedrock-runtime, at most `onDemandConcurrency` at a time. */
-  const invokeOnDemand = async (chunkIndexes: number[], attempt: number) => {
+  const invokeOnDemand = async (chunkIndexes: number[], attempt: number, reason: string) => {
     const queue = chunkIndexes.filter((i) => chunks.get(i)?.attempt === attempt && chunks.get(i)?.state === 'pending');
+    progress.onDemandReasons[reason] = (progress.onDemandReasons[reason] ?? 0) + queue.length;
     const running = new Set<Promise<void>>();
     while (queue.length > 0 || running.size > 0) {
       while (queue.length > 0 && running.size < settings.onDemandConcurrency) {
         const chunkIndex = queue.shift() as number;
         const p: Promise<void> = bedrock
           .invokeChunk({ docId, chunkIndex, attempt, taskId: settings.taskId, modelId: settings.modelId })
-          .then(applyOutcome, (err: unknown) => {
-            if (isCancellation(err)) throw err;
-            applyOutcome({
-              chunkIndex,
-              attempt,
-              ok: false,
-              reason: describeFailure(err),
-              retryable: false,
-              tokens: { input: 0, output: 0 },
-              costUsd: 0,
-              via: 'on-demand',
-            });
-          })
+          .then(
+            (result) => applyResults(new ChunkResultsBuilder(attempt, 'on-demand').add(result).build()),
+            (err: unknown) => {
+              if (isCancellation(err)) throw err;
+              const failure = { chunkIndex, ok: false, reason: describeFailure(err), retryable: false };
+              const none = { tokens: { input: 0, output: 0 }, costUsd: 0, onDemandUsd: 0 };
+              applyResults(new ChunkResultsBuilder(attempt, 'on-demand').add({ ...failure, ...none }).build());
+            },
+          )
           .finally(() => running.delete(p));
         running.add(p);
       }
@@ -170,48 +202,58 @@ export async function analyzeDocument(input: AnalyzeDocumentInput): Promise<Docu
   };
 
   const roundPending = (attempt: number) =>
-    [...chunks.entries()].some(([, c]) => c.attempt === attempt && c.state === 'pending');
+    [...chunks.values()].some((c) => c.attempt === attempt && c.state === 'pending');
 
   try {
     setStage('extracting');
-    await pipeline.extractDocument({ docId, source: input.source });
-
-    setStage('chunking');
-    const { chunkCount } = await pipeline.chunkDocument({ docId, chunking: settings.chunking });
+    const { chunkCount } = await pipeline.prepareDocument({
+      docId,
+      source: input.source,
+      chunking: settings.chunking,
+      taskId: settings.taskId,
+      modelId: settings.modelId,
+      priority: input.priority,
+      enqueue: batchMode ? enqueueTarget() : undefined,
+    });
+    submittedToCollector = batchMode;
 
     let round = 1;
-    let indexes = Array.from({ length: chunkCount }, (_, i) => i);
+    roundIndexes = Array.from({ length: chunkCount }, (_, i) => i);
     for (;;) {
       progress.attempts = round;
-      for (const i of indexes) chunks.set(i, { attempt: round, state: 'pending' });
-      const onDemandOnly = settings.mode === 'on-demand' || input.priority === 'high';
-      if (onDemandOnly) {
+      for (const i of roundIndexes) chunks.set(i, { attempt: round, state: 'pending' });
+      if (!batchMode) {
+        if (round > 1) {
+          await pipeline.submitRound({
+            docId,
+            attempt: round,
+            chunkIndexes: roundIndexes,
+            taskId: settings.taskId,
+            modelId: settings.modelId,
+            priority: input.priority,
+          });
+        }
         setStage('invoking');
-        await invokeOnDemand(indexes, round);
+        const reason = settings.mode === 'on-demand' ? 'on-demand mode' : 'high priority';
+        await invokeOnDemand(roundIndexes, round, reason);
       } else {
-        setStage('submitting');
-        const group = await pipeline.buildRecords({
-          docId,
-          docWorkflowId: info.workflowId,
-          attempt: round,
-          chunkIndexes: indexes,
-          taskId: settings.taskId,
-          modelId: settings.modelId,
-          priority: input.priority,
-        });
-        await pipeline.submitToCollector({
-          collectorWorkflowId: collectorId,
-          taskQueue: info.taskQueue,
-          modelId: settings.modelId,
-          settings: settings.collector,
-          group,
-        });
-        submittedToCollector = true;
+        if (round > 1) {
+          await pipeline.submitRound({
+            docId,
+            attempt: round,
+            chunkIndexes: roundIndexes,
+            taskId: settings.taskId,
+            modelId: settings.modelId,
+            priority: input.priority,
+            enqueue: enqueueTarget(),
+          });
+        }
         setStage('waiting-batch');
         for (;;) {
           const remaining = deadline - Date.now();
           const settled = await condition(() => !roundPending(round) || onDemandRequests.length > 0, remaining);
           if (!settled) {
+            refreshCounts();
             throw ApplicationFailure.nonRetryable(
               `timed out after ${Math.round(settings.documentTimeoutMs / 1000)} s waiting for ` +
                 `${progress.chunks.pending} chunk results`,
@@ -222,7 +264,8 @@ export async function analyzeDocument(input: AnalyzeDocumentInput): Promise<Docu
             const request = onDemandRequests.shift() as GoOnDemandMessage;
             if (request.attempt !== round) continue;
             setStage('invoking');
-            await invokeOnDemand(request.chunkIndexes, round);
+            const indexes = roundIndexes.slice(request.offset, request.offset + request.count);
+            await invokeOnDemand(indexes, round, request.reason.split(';')[0] ?? request.reason);
             setStage('waiting-batch');
             continue;
           }
@@ -236,7 +279,7 @@ export async function analyzeDocument(input: AnalyzeDocumentInput): Promise<Docu
         .map(([i]) => i);
       if (retry.length === 0) break;
       round++;
-      indexes = retry;
+      roundIndexes = retry;
       setStage('retrying');
     }
 
@@ -251,51 +294,57 @@ export async function analyzeDocument(input: AnalyzeDocumentInput): Promise<Docu
     }
 
     setStage('merging');
-    const merged = await pipeline.mergeDocument({
-      docId,
-      name: input.source.name,
+    progress.completedAt = new Date(Date.now()).toISOString();
+    const outcome = await pipeline.finishDocument({
+      outcome: outcomeOf('completed'),
       taskId: settings.taskId,
       modelId: settings.modelId,
-      chunkCount: chunks.size,
+      batchId: input.batchId,
+      notify: settings.notify,
     });
-    progress.resultUri = merged.resultUri;
-    progress.reportUri = merged.reportUri;
-
-    setStage('publishing');
-    const outcome = outcomeOf('completed');
-    outcome.summary = merged.summary;
-    await pipeline.publishDocument({ outcome, batchId: input.batchId, notify: settings.notify });
-    progress.completedAt = new Date(Date.now()).toISOString();
+    progress.resultUri = outcome.resultUri;
+    progress.reportUri = outcome.reportUri;
     setStage('completed');
+    await tellWatchers(outcome);
     return outcome;
   } catch (err) {
-    if (isCancellation(err)) {
-      await CancellationScope.nonCancellable(async () => {
-        if (submittedToCollector) await withdraw();
-        progress.completedAt = new Date(Date.now()).toISOString();
-        setStage('cancelled');
-        await pipeline.publishDocument({
-          outcome: outcomeOf('cancelled'),
-          batchId: input.batchId,
-          notify: settings.notify,
-        });
-      });
-      throw err;
-    }
-    progress.failureReason = describeFailure(err);
-    progress.completedAt = new Date(Date.now()).toISOString();
-    if (submittedToCollector) await withdraw();
-    setStage('failed');
-    await pipeline.publishDocument({ outcome: outcomeOf('failed'), batchId: input.batchId, notify: settings.notify });
+    const cancelled = isCancellation(err);
+    if (!cancelled) progress.failureReason = describeFailure(err);
+    await CancellationScope.nonCancellable(async () => {
+      if (submittedToCollector) await pipeline.withdrawRecords({ collectorWorkflowId: collectorId, docId });
+      progress.completedAt = new Date(Date.now()).toISOString();
+      setStage(cancelled ? 'cancelled' : 'failed');
+      const outcome = outcomeOf(cancelled ? 'cancelled' : 'failed');
+      await pipeline.publishDocument({ outcome, batchId: input.batchId, notify: settings.notify });
+      await tellWatchers(outcome);
+    });
+    if (cancelled) throw err;
     throw ApplicationFailure.nonRetryable(progress.failureReason, 'DocumentFailed');
   }
 
-  async function withdraw(): Promise<void> {
-    try {
-      await getExternalWorkflowHandle(collectorId).signal(withdrawRecordsSignal, { docWorkflowId: info.workflowId });
-    } catch {
-      // No collector running: nothing of ours is waiting there.
-    }
+  /** Tells the corpora that wait for this document how it ended (one small signal each). */
+  async function tellWatchers(outcome: DocumentOutcome): Promise<void> {
+    await Promise.all(
+      watchers.map(async (watcher) => {
+        try {
+          await getExternalWorkflowHandle(watcher.corpusWorkflowId).signal(documentFinishedSignal, {
+            index: watcher.index,
+            docId,
+            status: outcome.status,
+            failureReason: outcome.failureReason,
+            chunks: outcome.chunks,
+            tokens: outcome.tokens,
+            costUsd: outcome.costUsd,
+            onDemandUsd: outcome.onDemandUsd,
+            batchChunks: outcome.batchChunks,
+            onDemandChunks: outcome.onDemandChunks,
+            onDemandReasons: outcome.onDemandReasons,
+          });
+        } catch {
+          // The corpus has ended (or was terminated): nobody is waiting.
+        }
+      }),
+    );
   }
 
   function outcomeOf(status: DocumentOutcome['status']): DocumentOutcome {
@@ -309,6 +358,10 @@ export async function analyzeDocument(input: AnalyzeDocumentInput): Promise<Docu
       chunks: progress.chunks.total,
       tokens: { ...progress.tokens },
       costUsd: progress.costUsd,
+      onDemandUsd: progress.onDemandUsd,
+      batchChunks: progress.batchChunks,
+      onDemandChunks: progress.onDemandChunks,
+      onDemandReasons: { ...progress.onDemandReasons },
       jobs: [...jobs],
       resultUri: progress.resultUri,
       reportUri: progress.reportUri,

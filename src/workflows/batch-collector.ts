@@ -3,35 +3,50 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
-  getExternalWorkflowHandle,
+  log,
+  proxyActivities,
   setCurrentDetails,
   setHandler,
   startChild,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { PipelineActivities } from '../activities';
+import { jobIdentity } from '../core/job-name';
 import { batchJobWorkflowId } from '../shared/ids';
 import {
-  enqueueRecordsSignal,
+  enqueuedSignal,
   flushNowSignal,
-  goOnDemandSignal,
   jobFinishedSignal,
   pauseSignal,
+  recordsComingSignal,
   resumeSignal,
   statusQuery,
-  updateLimitsSignal,
-  withdrawRecordsSignal,
+  updateLimitsUpdate,
+  withdrawnSignal,
 } from '../shared/messages';
-import type { CollectorState, CollectorStatus, JobRecordSlice, RecordGroup } from '../shared/types';
+import type { CollectorSettings, CollectorState, CollectorStatus, Priority, WaitingByPriority } from '../shared/types';
 import { bedrockBatchJob } from './bedrock-batch-job';
+import { validateLimitChange } from './collector-limits';
 import { planFlush } from './collector-plan';
+import type { FlushPlan } from './collector-plan';
 
-/** How many recent group ids are remembered to drop re-delivered groups (carried over continue-as-new). */
-const SEEN_GROUP_IDS = 5_000;
+const queue = proxyActivities<PipelineActivities>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 20 },
+});
+
+/** Immediate re-plans after claims, before the collector waits for a signal or a timer again. */
+const MAX_REPLANS = 3;
+
+/** Records a document is assumed to bring before any document has arrived. */
+const DEFAULT_RECORDS_PER_DOCUMENT = 1;
 
 /**
- * One long-lived collector per (model, task queue): packs records from many documents into shared Bedrock
- * batch jobs, within the job-slot quota, and sends records that cannot reach the minimum in time on-demand.
- * Started (or signalled) with signal-with-start by the documents' `submitToCollector` activity.
+ * One long-lived collector per (model, task queue): packs records from many documents into shared Bedrock batch
+ * jobs, spread over every free job slot, and sends a true tail below Bedrock's minimum on-demand. Its state is counts
+ * and ages: the records themselves wait in the record queue in the object store, which jobs claim by activity.
+ * Started (or signalled) with signal-with-start by the documents' enqueue activity.
  */
 export async function batchCollector(initial: CollectorState): Promise<void> {
   const info = workflowInfo();
@@ -40,39 +55,82 @@ export async function batchCollector(initial: CollectorState): Promise<void> {
     collectorKey: initial.collectorKey ?? `${info.workflowId}.${info.firstExecutionRunId}`,
   };
   const collectorKey = state.collectorKey as string;
-  const seen = new Set(state.seenGroupIds);
   let flushRequested = false;
   let dirty = true;
-  let lastPlanAt = 0;
   let signals = 0;
+  /**
+   * Arrivals while a claim was in flight: the claim's count of the queue may or may not include them. They are not
+   * counted as waiting (which would risk counting them twice and splitting a corpus into jobs that strand a tail),
+   * only added when everything waiting goes out; the next claim counts them for sure.
+   */
+  let claiming = false;
+  /** Plans made in a row because a claim corrected the count, not because of a signal or a timer. */
+  let replans = 0;
+  let uncertain = emptyWaiting();
+  const reconcileEveryMs = () => Math.min(300_000, Math.max(5_000, 2 * state.settings.pollMaxMs));
+  // A new run checks its inherited jobs at once: one may have been terminated while nobody was listening.
+  let reconcileAt = state.activeJobs.length > 0 ? Date.now() : Date.now() + reconcileEveryMs();
 
   setHandler(statusQuery, (): CollectorStatus => {
     const now = Date.now();
-    const oldest = state.pending.reduce((min, g) => Math.min(min, g.enqueuedAt ?? now), now);
+    const oldest = Math.min(now, state.waiting.normal.oldestAt ?? now, state.waiting.low.oldestAt ?? now);
     return {
       collectorKey,
       paused: state.paused,
-      pendingGroups: state.pending.length,
-      pendingRecords: countRecords(state.pending),
-      pendingBytes: state.pending.reduce((sum, g) => sum + g.bytes, 0),
+      pendingRecords: total(state.waiting) + total(uncertain),
+      pendingBytes: state.waiting.normal.bytes + state.waiting.low.bytes + uncertain.normal.bytes + uncertain.low.bytes,
       oldestWaitMs: now - oldest,
+      comingRecords: comingRecords(now),
       activeJobs: state.activeJobs,
       jobsStarted: state.stats.jobsStarted,
       recordsBatched: state.stats.recordsBatched,
       recordsSentOnDemand: state.stats.recordsSentOnDemand,
+      onDemandReasons: state.stats.onDemandReasons,
+      jobsReclaimed: state.stats.jobsReclaimed,
       settings: state.settings,
     };
   });
-  setHandler(enqueueRecordsSignal, (group: RecordGroup) => {
+  setHandler(enqueuedSignal, (message) => {
     signals++;
-    if (seen.has(group.groupId)) return;
-    remember(group.groupId);
-    state.pending.push({ ...group, enqueuedAt: Date.now() });
+    const now = Date.now();
+    const w = (claiming ? uncertain : state.waiting)[lane(message.priority)];
+    w.records += message.records;
+    w.bytes += message.bytes;
+    w.oldestAt = Math.min(w.oldestAt ?? message.enqueuedAt, message.enqueuedAt);
+    state.newestAt = Math.max(state.newestAt ?? 0, now);
+    if (message.attempt === 1) {
+      state.arrivals.documents++;
+      state.arrivals.records += message.records;
+      const coming = message.corpusId ? state.coming[message.corpusId] : undefined;
+      if (coming && message.corpusId) {
+        coming.documents--;
+        coming.updatedAt = now;
+        if (coming.documents <= 0) delete state.coming[message.corpusId];
+      }
+    }
     dirty = true;
   });
-  setHandler(withdrawRecordsSignal, ({ docWorkflowId }) => {
+  setHandler(recordsComingSignal, ({ corpusId, documents }) => {
     signals++;
-    state.pending = state.pending.filter((g) => g.docWorkflowId !== docWorkflowId);
+    const coming = state.coming[corpusId];
+    state.coming[corpusId] = { documents: (coming?.documents ?? 0) + documents, updatedAt: Date.now() };
+    dirty = true;
+  });
+  setHandler(withdrawnSignal, ({ records, bytes }) => {
+    signals++;
+    // During a claim the claim's own count already says whether these records are gone.
+    if (claiming) return;
+    let left = records;
+    let leftBytes = bytes;
+    for (const w of [state.waiting.normal, state.waiting.low]) {
+      const take = Math.min(left, w.records);
+      const takeBytes = Math.min(leftBytes, w.bytes);
+      w.records -= take;
+      w.bytes -= takeBytes;
+      left -= take;
+      leftBytes -= takeBytes;
+      if (w.records === 0) w.oldestAt = undefined;
+    }
     dirty = true;
   });
   setHandler(jobFinishedSignal, (message) => {
@@ -95,53 +153,93 @@ export async function batchCollector(initial: CollectorState): Promise<void> {
     flushRequested = true;
     dirty = true;
   });
-  setHandler(updateLimitsSignal, (limits) => {
-    signals++;
-    state.settings = { ...state.settings, ...limits };
-    dirty = true;
-  });
+  setHandler(
+    updateLimitsUpdate,
+    (limits) => {
+      signals++;
+      state.settings = { ...state.settings, ...limits };
+      dirty = true;
+      return state.settings;
+    },
+    { validator: (limits: Partial<CollectorSettings>) => validateLimitChange(state.settings, limits) },
+  );
 
+  /** When the last plan said a maximum wait ends (or a failed claim is tried again). */
+  let wakeAt: number | undefined;
   for (;;) {
-    const wakeAt = nextDeadline();
     if (!dirty) {
-      // A deadline the last plan already saw, and could not act on (no free job slot), changes only with a signal
-      // (a job finishing, new records): wait for one instead of spinning on empty timers.
-      const seenByLastPlan = wakeAt !== undefined && wakeAt <= lastPlanAt;
-      const timeout = wakeAt === undefined || seenByLastPlan ? undefined : Math.max(1, wakeAt - Date.now());
-      await condition(() => dirty || mustContinueAsNew(), timeout);
+      replans = 0;
+      const timeout = nextWake();
+      await condition(() => dirty || mustContinueAsNew(), timeout === undefined ? undefined : Math.max(1, timeout));
     }
     dirty = false;
+    const now = Date.now();
+    if (state.activeJobs.length > 0 && now >= reconcileAt) await reconcile();
+    dropStaleAnnouncements(now);
 
-    lastPlanAt = Date.now();
     if (!state.paused) {
+      const coming = comingRecords(now);
       const plan = planFlush({
-        pending: state.pending,
-        settings: state.settings,
+        // Uncertain arrivals only count when nothing more is coming: then everything waiting goes out anyway.
+        waiting: coming > 0 ? state.waiting : addWaiting(state.waiting, uncertain),
+        comingRecords: coming,
         activeJobs: state.activeJobs.length,
-        now: Date.now(),
+        settings: state.settings,
+        now,
         flushRequested,
       });
+      const flushing = flushRequested;
       flushRequested = false;
-      state.pending = plan.remaining;
-      for (const slices of plan.jobs) await startJob(slices);
-      for (const group of plan.onDemand) await sendOnDemand(group, plan.onDemandReason);
+      wakeAt = plan.wakeAt;
+      if (plan.jobs.length > 0) await startJobs(plan.jobs, plan.spread);
+      if (plan.onDemandReason) await sendTailOnDemand(plan.onDemandReason, flushing);
     }
     updateDetails();
 
     if (mustContinueAsNew()) {
       // Handlers run to completion first so no signal is lost between runs.
       await condition(allHandlersFinished);
-      state.seenGroupIds = [...seen].slice(-SEEN_GROUP_IDS);
       await continueAsNew<typeof batchCollector>(state);
     }
   }
 
-  function remember(groupId: string): void {
-    seen.add(groupId);
-    if (seen.size > SEEN_GROUP_IDS) {
-      const oldest = seen.values().next().value;
-      if (oldest !== undefined) seen.delete(oldest);
+  function nextWake(): number | undefined {
+    const now = Date.now();
+    const times = [wakeAt, state.activeJobs.length > 0 ? reconcileAt : undefined, staleAt()].filter(
+      (t): t is number => t !== undefined,
+    );
+    return times.length > 0 ? Math.min(...times) - now : undefined;
+  }
+
+  function lane(priority: Priority): 'normal' | 'low' {
+    return priority === 'low' ? 'low' : 'normal';
+  }
+
+  /** How long an announcement stays believed without arrivals from its corpus. */
+  function staleAfterMs(): number {
+    const idle = state.settings.idleFlushMs ?? 0;
+    return idle > 0 ? idle : state.settings.maxWaitMs;
+  }
+
+  function staleAt(): number | undefined {
+    const times = Object.values(state.coming).map((c) => c.updatedAt + staleAfterMs());
+    return times.length > 0 ? Math.min(...times) : undefined;
+  }
+
+  function dropStaleAnnouncements(now: number): void {
+    for (const [corpusId, coming] of Object.entries(state.coming)) {
+      if (coming.updatedAt + staleAfterMs() <= now) delete state.coming[corpusId];
     }
+  }
+
+  function comingRecords(now: number): number {
+    const perDocument =
+      state.arrivals.documents > 0 ? state.arrivals.records / state.arrivals.documents : DEFAULT_RECORDS_PER_DOCUMENT;
+    let documents = 0;
+    for (const coming of Object.values(state.coming)) {
+      if (coming.updatedAt + staleAfterMs() > now) documents += coming.documents;
+    }
+    return Math.round(documents * perDocument);
   }
 
   function mustContinueAsNew(): boolean {
@@ -150,74 +248,163 @@ export async function batchCollector(initial: CollectorState): Promise<void> {
     return i.continueAsNewSuggested || i.historyLength + signals > state.settings.continueAsNewAfterEvents;
   }
 
-  /** The earliest time at which a waiting group reaches its maximum wait, or arrivals have been idle long enough. */
-  function nextDeadline(): number | undefined {
-    if (state.paused || state.pending.length === 0) return undefined;
-    const expiry = Math.min(...state.pending.map((g) => (g.enqueuedAt ?? 0) + waitFor(g)));
-    const idleFlushMs = state.settings.idleFlushMs ?? 0;
-    if (idleFlushMs <= 0 || countRecords(state.pending) < state.settings.minRecordsPerJob) return expiry;
-    const newest = Math.max(...state.pending.map((g) => g.enqueuedAt ?? 0));
-    return Math.min(expiry, newest + idleFlushMs);
-  }
-
-  function waitFor(group: RecordGroup): number {
-    return group.priority === 'low' ? state.settings.lowPriorityMaxWaitMs : state.settings.maxWaitMs;
-  }
-
-  async function startJob(slices: JobRecordSlice[]): Promise<void> {
-    const sequence = state.nextSequence++;
-    const records = countRecords(slices);
-    const jobWorkflowId = batchJobWorkflowId(info.workflowId, collectorKey, sequence);
-    await startChild(bedrockBatchJob, {
-      workflowId: jobWorkflowId,
-      // Jobs outlive the collector's runs: it continues-as-new while they poll, and they report back by signal.
-      parentClosePolicy: ParentClosePolicy.ABANDON,
-      args: [
-        {
-          collectorWorkflowId: info.workflowId,
-          collectorKey,
-          sequence,
-          modelId: state.modelId,
-          slices,
-          settings: state.settings,
-        },
-      ],
-      staticSummary: `Bedrock batch job ${sequence}: ${records} records from ${new Set(slices.map((s) => s.docId)).size} documents`,
-    });
-    state.activeJobs.push({
-      jobWorkflowId,
-      sequence,
+  /** Claims the planned jobs from the queue and starts one job workflow for each claim. */
+  async function startJobs(sizes: number[], spreadAll: FlushPlan['spread']): Promise<void> {
+    const first = state.nextSequence;
+    const planned = sizes.map((records, i) => ({
+      sequence: first + i,
+      jobKey: jobIdentity(collectorKey, first + i, 1).jobName,
       records,
-      documents: new Set(slices.map((s) => s.docId)).size,
-      startedAt: Date.now(),
-    });
-    state.stats.jobsStarted++;
-    state.stats.recordsBatched += records;
+    }));
+    const result = await claim(() =>
+      queue.claimJobs({
+        collectorWorkflowId: info.workflowId,
+        jobs: planned.map(({ jobKey, records }) => ({ jobKey, records })),
+        minRecords: state.settings.minRecordsPerJob,
+        maxJobBytes: state.settings.maxJobBytes,
+        spread: spreadAll,
+      }),
+    );
+    if (!result) return;
+    const claimed = new Map(result.claimed.map((c) => [c.jobKey, c]));
+    const starts: Promise<unknown>[] = [];
+    for (const job of planned) {
+      const claim = claimed.get(job.jobKey);
+      if (!claim) break;
+      state.nextSequence = job.sequence + 1;
+      const jobWorkflowId = batchJobWorkflowId(info.workflowId, collectorKey, job.sequence);
+      starts.push(
+        startChild(bedrockBatchJob, {
+          workflowId: jobWorkflowId,
+          // Jobs outlive the collector's runs: it continues-as-new while they poll, and they report back by signal.
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+          args: [
+            {
+              collectorWorkflowId: info.workflowId,
+              collectorKey,
+              sequence: job.sequence,
+              jobKey: job.jobKey,
+              modelId: state.modelId,
+              records: claim.records,
+              documents: claim.documents,
+              settings: state.settings,
+            },
+          ],
+          staticSummary: `Bedrock batch job ${job.sequence}: ${claim.records} records from ${claim.documents} documents`,
+        }),
+      );
+      state.activeJobs.push({
+        jobWorkflowId,
+        jobKey: job.jobKey,
+        sequence: job.sequence,
+        records: claim.records,
+        documents: claim.documents,
+        startedAt: Date.now(),
+      });
+      state.stats.jobsStarted++;
+      state.stats.recordsBatched += claim.records;
+    }
+    await Promise.all(starts);
   }
 
-  async function sendOnDemand(group: RecordGroup, reason: string): Promise<void> {
-    state.stats.recordsSentOnDemand += group.chunkIndexes.length;
-    try {
-      await getExternalWorkflowHandle(group.docWorkflowId).signal(goOnDemandSignal, {
-        groupId: group.groupId,
-        attempt: group.attempt,
-        chunkIndexes: group.chunkIndexes,
+  /** Sends the groups whose wait is over on-demand (a tail below the minimum, with nothing else coming). */
+  async function sendTailOnDemand(reason: string, all: boolean): Promise<void> {
+    const result = await claim(() =>
+      queue.claimOnDemand({
+        collectorWorkflowId: info.workflowId,
+        now: Date.now(),
+        maxWaitMs: state.settings.maxWaitMs,
+        lowPriorityMaxWaitMs: state.settings.lowPriorityMaxWaitMs,
         reason,
+        all,
+        minRecords: state.settings.minRecordsPerJob,
+      }),
+    );
+    if (result && result.records > 0) {
+      state.stats.recordsSentOnDemand += result.records;
+      const short = reason.split(';')[0] ?? reason;
+      state.stats.onDemandReasons[short] = (state.stats.onDemandReasons[short] ?? 0) + result.records;
+    }
+  }
+
+  /**
+   * Runs a claim on the queue and takes its count of what is left as the truth; what arrives meanwhile is uncertain
+   * until the next claim. A claim that keeps failing is tried again a minute later rather than stopping the collector.
+   */
+  async function claim<T extends { waiting: WaitingByPriority }>(run: () => Promise<T>): Promise<T | undefined> {
+    claiming = true;
+    uncertain = emptyWaiting();
+    try {
+      const result = await run();
+      state.waiting = result.waiting;
+      // The count changed under the plan: plan again at once (a few times at most without news from outside).
+      if (replans < MAX_REPLANS) {
+        replans++;
+        dirty = true;
+      }
+      return result;
+    } catch (err) {
+      log.warn('claiming from the record queue failed; trying again in a minute', { error: String(err) });
+      state.waiting = addWaiting(state.waiting, uncertain);
+      uncertain = emptyWaiting();
+      wakeAt = Date.now() + 60_000;
+      return undefined;
+    } finally {
+      claiming = false;
+    }
+  }
+
+  /**
+   * Takes back the slots of job workflows that ended without reporting (terminated, timed out, reset away) and fails
+   * their records to their documents, which resubmit them: a slot can never leak.
+   */
+  async function reconcile(): Promise<void> {
+    reconcileAt = Date.now() + reconcileEveryMs();
+    const { closed } = await queue.closedJobWorkflows({ workflowIds: state.activeJobs.map((j) => j.jobWorkflowId) });
+    for (const { workflowId, status } of closed) {
+      const job = state.activeJobs.find((j) => j.jobWorkflowId === workflowId);
+      if (!job) continue; // Its report arrived while we asked.
+      state.activeJobs = state.activeJobs.filter((j) => j.jobWorkflowId !== workflowId);
+      dirty = true;
+      // A job that completed, failed or was cancelled reported before it closed; the others never will.
+      if (status === 'COMPLETED' || status === 'FAILED' || status === 'CANCELLED') continue;
+      state.stats.jobsReclaimed++;
+      const collected = await queue.collectJobOutput({
+        jobKey: job.jobKey,
+        jobName: `${job.jobKey}-reclaimed`,
+        modelId: state.modelId,
+        jobStatus: 'Lost',
+        missingReason: `the batch job workflow ended without reporting (${status.toLowerCase()})`,
       });
-    } catch {
-      // The document has finished or was cancelled: its records are no longer wanted.
+      await queue.deliverJobResults({ deliveriesKey: collected.deliveriesKey });
     }
   }
 
   function updateDetails(): void {
+    const waiting = total(state.waiting) + total(uncertain);
     setCurrentDetails(
-      `${state.paused ? '**paused** · ' : ''}${countRecords(state.pending)} records waiting from ` +
-        `${state.pending.length} groups · ${state.activeJobs.length}/${state.settings.maxConcurrentJobs} job slots in use · ` +
+      `${state.paused ? '**paused** · ' : ''}${waiting} records waiting · ${comingRecords(Date.now())} coming · ` +
+        `${state.activeJobs.length}/${state.settings.maxConcurrentJobs} job slots in use · ` +
         `${state.stats.jobsStarted} jobs started · ${state.stats.recordsSentOnDemand} records sent on-demand`,
     );
   }
 }
 
-function countRecords(groups: readonly { chunkIndexes: number[] }[]): number {
-  return groups.reduce((sum, g) => sum + g.chunkIndexes.length, 0);
+function total(waiting: WaitingByPriority): number {
+  return waiting.normal.records + waiting.low.records;
+}
+
+function emptyWaiting(): WaitingByPriority {
+  return { normal: { records: 0, bytes: 0 }, low: { records: 0, bytes: 0 } };
+}
+
+function addWaiting(a: WaitingByPriority, b: WaitingByPriority | undefined): WaitingByPriority {
+  if (!b) return a;
+  const lane = (x: WaitingByPriority['normal'], y: WaitingByPriority['normal']) => ({
+    records: x.records + y.records,
+    bytes: x.bytes + y.bytes,
+    oldestAt:
+      x.oldestAt === undefined ? y.oldestAt : y.oldestAt === undefined ? x.oldestAt : Math.min(x.oldestAt, y.oldestAt),
+  });
+  return { normal: lane(a.normal, b.normal), low: lane(a.low, b.low) };
 }

@@ -13,13 +13,12 @@ import {
 import type { BedrockActivities, PipelineActivities } from '../activities';
 import { jobIdentity } from '../core/job-name';
 import { storeKeys } from '../shared/ids';
-import { chunkResultsSignal, jobFinishedSignal, jobProgressQuery } from '../shared/messages';
+import { jobFinishedSignal, jobProgressQuery } from '../shared/messages';
 import type {
   BatchJobInput,
   BatchJobProgress,
   BatchJobResumeState,
   BatchJobStatus,
-  ChunkOutcome,
   JobFinishedMessage,
 } from '../shared/types';
 import { TERMINAL_JOB_STATUSES } from '../shared/types';
@@ -32,12 +31,13 @@ const pipeline = proxyActivities<PipelineActivities>({
 });
 
 /**
- * One Bedrock batch job: write its JSONL input, create it with a deterministic client request token, poll it
- * with durable timers, collect what it produced (joined by record id), tell every document its results and
- * report back to the collector. A Failed job is created again for the same records under the job retry policy.
+ * One Bedrock batch job: write its JSONL input from the records it claimed, create it with a deterministic client
+ * request token, poll it with durable timers, collect what it produced (joined by record id), tell every document
+ * its results (from an activity, in pages) and report back to the collector. A Failed job is created again for the
+ * same records under the job retry policy. Its input and state are counts and keys, whatever the job's size.
  */
 export async function bedrockBatchJob(input: BatchJobInput): Promise<JobFinishedMessage> {
-  const { settings } = input;
+  const { settings, jobKey } = input;
   const info = workflowInfo();
   const bedrock = proxyActivities<BedrockActivities>({
     taskQueue: settings.bedrockTaskQueue,
@@ -45,15 +45,13 @@ export async function bedrockBatchJob(input: BatchJobInput): Promise<JobFinished
     // Throttling and 5xx are retried with backoff; validation and access errors fail at once (non-retryable).
     retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 30 },
   });
-  const jobKey = jobIdentity(input.collectorKey, input.sequence, 1).jobName;
-  const documents = new Set(input.slices.map((s) => s.docWorkflowId)).size;
   let state: BatchJobResumeState | undefined = input.resume;
   const progress: BatchJobProgress = {
     sequence: input.sequence,
     status: 'Preparing',
     attempt: state?.attempt ?? 1,
-    records: state?.records ?? input.slices.reduce((n, s) => n + s.chunkIndexes.length, 0),
-    documents,
+    records: state?.records ?? input.records,
+    documents: input.documents,
     counters: {},
     attempts: state?.history ?? [],
     jobName: state?.jobName,
@@ -73,14 +71,32 @@ export async function bedrockBatchJob(input: BatchJobInput): Promise<JobFinished
     setCurrentDetails(
       `**${progress.status}** · job ${progress.jobName ?? '(not created)'} · attempt ${progress.attempt} · ` +
         `${progress.counters.processed ?? 0}/${progress.records} records processed, ${progress.counters.failed ?? 0} failed · ` +
-        `${documents} documents`,
+        `${input.documents} documents`,
     );
+
+  /** Collects what the job produced (or fails every record with `missingReason`) and tells the documents. */
+  const deliver = async (status: JobFinishedMessage['status'], missingReason: string) => {
+    progress.status = 'Collecting';
+    details();
+    const collected = await pipeline.collectJobOutput({
+      jobKey,
+      jobName: state?.jobName ?? jobKey,
+      outputUri: state?.jobArn ? state.outputUri : undefined,
+      modelId: input.modelId,
+      jobStatus: status,
+      missingReason,
+    });
+    progress.status = 'Delivering';
+    details();
+    await pipeline.deliverJobResults({ deliveriesKey: collected.deliveriesKey });
+    return collected;
+  };
 
   let finished: JobFinishedMessage | undefined;
   let continuing = false;
   try {
     if (!state) {
-      const prepared = await pipeline.writeJobInput({ jobKey, modelId: input.modelId, slices: input.slices });
+      const prepared = await pipeline.writeJobInput({ jobKey });
       state = {
         attempt: 1,
         pollIntervalMs: settings.pollInitialMs,
@@ -145,17 +161,8 @@ export async function bedrockBatchJob(input: BatchJobInput): Promise<JobFinished
       break;
     }
 
-    progress.status = 'Collecting';
-    details();
-    const collected = await pipeline.collectJobOutput({
-      jobKey,
-      jobName: state.jobName as string,
-      outputUri: state.outputUri,
-      modelId: input.modelId,
-      jobStatus: status,
-      jobMessage: message,
-    });
-    await notifyDocuments(collected.documents, state.jobName);
+    const missing = `no output for the record: the job ended ${status}` + (message ? ` (${message})` : '');
+    const collected = await deliver(status, missing);
     finished = report(status, collected.succeeded, collected.failed);
     progress.status = 'Done';
     details();
@@ -173,7 +180,7 @@ export async function bedrockBatchJob(input: BatchJobInput): Promise<JobFinished
       }
       // Documents must not wait for records this job will never deliver: they resubmit them by policy.
       const reason = cancelled ? 'the batch job was cancelled' : `the batch job failed: ${describeFailure(err)}`;
-      await notifyDocuments(failAll(reason), state?.jobName);
+      await deliver(cancelled ? 'Cancelled' : 'Failed', reason);
       finished = report(cancelled ? 'Cancelled' : 'Failed', 0, progress.records);
     });
     throw err;
@@ -192,44 +199,5 @@ export async function bedrockBatchJob(input: BatchJobInput): Promise<JobFinished
         // The collector is gone (terminated by an operator): nothing is waiting for this slot.
       }
     });
-  }
-
-  function failAll(reason: string): { docWorkflowId: string; results: ChunkOutcome[] }[] {
-    const byDoc = new Map<string, ChunkOutcome[]>();
-    for (const slice of input.slices) {
-      const list = byDoc.get(slice.docWorkflowId) ?? [];
-      for (const chunkIndex of slice.chunkIndexes) {
-        list.push({
-          chunkIndex,
-          attempt: slice.attempt,
-          ok: false,
-          reason,
-          retryable: true,
-          tokens: { input: 0, output: 0 },
-          costUsd: 0,
-          via: 'batch',
-        });
-      }
-      byDoc.set(slice.docWorkflowId, list);
-    }
-    return [...byDoc.entries()].map(([docWorkflowId, results]) => ({ docWorkflowId, results }));
-  }
-
-  async function notifyDocuments(
-    docs: { docWorkflowId: string; results: ChunkOutcome[] }[],
-    jobName: string | undefined,
-  ): Promise<void> {
-    await Promise.all(
-      docs.map(async (doc) => {
-        try {
-          await getExternalWorkflowHandle(doc.docWorkflowId).signal(chunkResultsSignal, {
-            jobName,
-            results: doc.results,
-          });
-        } catch {
-          // The document has completed or been cancelled meanwhile: its results are kept in the store anyway.
-        }
-      }),
-    );
   }
 }

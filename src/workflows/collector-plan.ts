@@ -1,117 +1,110 @@
-import type { CollectorSettings, JobRecordSlice, RecordGroup } from '../shared/types';
+import { spread } from '../core/job-sizes';
+import type { CollectorSettings, WaitingByPriority } from '../shared/types';
 
-export interface FlushInput {
-  pending: RecordGroup[];
-  settings: CollectorSettings;
+export interface PlanInput {
+  waiting: WaitingByPriority;
+  /** Records expected from documents that corpora have started and that have not enqueued yet. */
+  comingRecords: number;
   activeJobs: number;
+  settings: CollectorSettings;
   now: number;
   flushRequested: boolean;
 }
 
 export interface FlushPlan {
-  /** Jobs to start now, each a list of record slices (a group may be split across jobs). */
-  jobs: JobRecordSlice[][];
-  /** Groups that cannot reach the batch minimum in time: their documents invoke them on-demand. */
-  onDemand: RecordGroup[];
-  onDemandReason: string;
-  /** What keeps waiting. */
-  remaining: RecordGroup[];
+  /** Jobs to claim from the queue now, by record count (each at least Bedrock's minimum). */
+  jobs: number[];
+  /**
+   * Set when everything waiting goes out: the claim spreads what the queue really holds over up to `jobs.length`
+   * jobs of at most `maxRecords` each (the collector's count of waiting records may be an estimate).
+   */
+  spread?: { maxRecords: number };
+  /** Set when the waiting tail goes on-demand: the groups whose maximum wait is over. */
+  onDemandReason?: string;
+  /** When planning again may change the answer without any new signal (a maximum wait ends). */
+  wakeAt?: number;
 }
 
 /**
- * Decides what the collector does with its waiting records. Pure and deterministic:
- * - full jobs (records or bytes at the per-job maximum) go out whenever a job slot is free;
- * - when the oldest group has waited its maximum, when arrivals have paused for `idleFlushMs` (a stream has stopped,
- *   or a corpus window is full of documents waiting for this job), or when a flush is requested, everything waiting
- *   goes out in as few jobs as the limits allow, evenly sized, provided it reaches Bedrock's minimum per job;
- * - below the minimum, the groups whose wait is over go on-demand, the others keep waiting;
+ * Decides what the collector does with its waiting records. Pure and deterministic. Bedrock bills tokens, not jobs,
+ * so every free job slot is used (DESIGN rule 9):
+ * - records known to be coming (documents a corpus has started) set the job size: waiting + coming records spread
+ *   over the free slots, so a corpus fills every slot with jobs of even size as its records arrive;
+ * - with nothing known to be coming (a stream of single documents), the maximum wait reached, or a flush requested,
+ *   everything waiting goes out now, spread over as many free slots as the minimum per job allows;
+ * - below the minimum, records go on-demand only when nothing else is coming and their maximum wait is over: never
+ *   while a corpus's records are still arriving, never while what waits system-wide reaches the minimum;
  * - with no free slot, records wait for a job to finish (slots are never exceeded).
  */
-export function planFlush(input: FlushInput): FlushPlan {
-  const { settings } = input;
-  let remaining = input.pending.map((g) => ({ ...g, chunkIndexes: [...g.chunkIndexes] }));
-  let slots = Math.max(0, settings.maxConcurrentJobs - input.activeJobs);
-  const jobs: JobRecordSlice[][] = [];
+export function planFlush(input: PlanInput): FlushPlan {
+  const { settings, waiting, now } = input;
+  const total = waiting.normal.records + waiting.low.records;
+  const bytes = waiting.normal.bytes + waiting.low.bytes;
+  if (total === 0) return { jobs: [] };
 
-  const total = () => remaining.reduce((sum, g) => sum + g.chunkIndexes.length, 0);
-  const bytes = () => remaining.reduce((sum, g) => sum + g.bytes, 0);
-  const takeJob = (maxRecords = settings.maxRecordsPerJob) => {
-    const taken = takeSlices(remaining, maxRecords, settings.maxJobBytes);
-    remaining = taken.remaining;
-    jobs.push(taken.slices);
-    slots--;
-  };
+  const expiries = [
+    waiting.normal.records > 0 && waiting.normal.oldestAt !== undefined
+      ? waiting.normal.oldestAt + settings.maxWaitMs
+      : undefined,
+    waiting.low.records > 0 && waiting.low.oldestAt !== undefined
+      ? waiting.low.oldestAt + settings.lowPriorityMaxWaitMs
+      : undefined,
+  ].filter((t): t is number => t !== undefined);
+  const firstExpiry = expiries.length > 0 ? Math.min(...expiries) : undefined;
+  const expired = firstExpiry !== undefined && firstExpiry <= now;
+  const min = settings.minRecordsPerJob;
+  const perRecordBytes = bytes / total;
+  const maxSize = Math.max(
+    min,
+    Math.min(
+      settings.maxRecordsPerJob,
+      perRecordBytes > 0 ? Math.floor(settings.maxJobBytes / perRecordBytes) : settings.maxRecordsPerJob,
+    ),
+  );
+  const free = Math.max(0, settings.maxConcurrentJobs - input.activeJobs);
+  const coming = Math.max(0, input.comingRecords);
+  const sendNow = input.flushRequested || expired || coming === 0;
 
-  const expired = (g: RecordGroup) =>
-    (g.enqueuedAt ?? 0) + (g.priority === 'low' ? settings.lowPriorityMaxWaitMs : settings.maxWaitMs) <= input.now;
-  const newest = remaining.reduce((max, g) => Math.max(max, g.enqueuedAt ?? 0), 0);
-  const idle =
-    (settings.idleFlushMs ?? 0) > 0 &&
-    remaining.length > 0 &&
-    newest + (settings.idleFlushMs ?? 0) <= input.now &&
-    total() >= settings.minRecordsPerJob;
-  const due = input.flushRequested || idle || remaining.some(expired);
-  if (!due) {
-    while (
-      slots > 0 &&
-      (total() >= settings.maxRecordsPerJob ||
-        (total() >= settings.minRecordsPerJob && bytes() >= settings.maxJobBytes))
-    ) {
-      takeJob();
+  const jobs: number[] = [];
+  if (free > 0 && total >= min) {
+    if (sendNow) {
+      const count = Math.min(free, Math.floor(total / min));
+      jobs.push(...spread(Math.min(total, count * maxSize), count));
+      if (count > 0) return finish(jobs, { maxRecords: maxSize });
+    } else {
+      // As many jobs as the free slots and the minimum allow for everything expected, evenly sized (rounded down, so
+      // the rest is never a tail below the minimum).
+      const expected = total + coming;
+      const slotsToUse = Math.max(1, Math.min(free, Math.floor(expected / min)));
+      const target = clamp(Math.floor(expected / slotsToUse), min, maxSize);
+      // Keep twice the minimum for the last jobs, which go out once everything has arrived: the expected count is an
+      // estimate, and a short one must not strand a tail below the minimum.
+      const reserve = Math.floor(Math.max(0, expected - 2 * min) / target);
+      const count = Math.min(free, Math.floor(total / target), reserve);
+      for (let i = 0; i < count; i++) jobs.push(target);
     }
   }
-  let onDemand: RecordGroup[] = [];
-  let onDemandReason = '';
-  if (due) {
-    // Everything waiting goes in the fewest jobs, evenly sized so that no job falls below the minimum.
-    const jobCount = Math.ceil(total() / settings.maxRecordsPerJob);
-    const evenSize = jobCount > 0 ? Math.ceil(total() / jobCount) : 0;
-    const size = evenSize >= settings.minRecordsPerJob ? evenSize : settings.maxRecordsPerJob;
-    while (slots > 0 && total() >= settings.minRecordsPerJob)
-      takeJob(Math.max(size, Math.min(total(), settings.minRecordsPerJob)));
-    const waiting = total();
-    if (waiting > 0 && waiting < settings.minRecordsPerJob) {
-      onDemand = input.flushRequested ? remaining : remaining.filter(expired);
-      remaining = input.flushRequested ? [] : remaining.filter((g) => !expired(g));
-      onDemandReason =
-        `only ${waiting} records were waiting when the maximum wait ended; ` +
-        `a Bedrock batch job needs at least ${settings.minRecordsPerJob}`;
+  return finish(jobs, undefined);
+
+  function finish(planned: number[], spreadAll: FlushPlan['spread']): FlushPlan {
+    const left = total - planned.reduce((a, b) => a + b, 0);
+    const base = spreadAll ? { jobs: planned, spread: spreadAll } : { jobs: planned };
+    if (left > 0 && left < min && coming === 0 && (expired || input.flushRequested)) {
+      return {
+        ...base,
+        onDemandReason:
+          (expired
+            ? `only ${left} records were waiting when their maximum wait ended and no more were coming`
+            : `only ${left} records were waiting when a flush was requested`) +
+          `; a Bedrock batch job needs at least ${min}`,
+      };
     }
+    // Nothing else changes by itself: arrivals, announcements and finished jobs all arrive as signals.
+    const wakeAt = left > 0 && firstExpiry !== undefined && firstExpiry > now ? firstExpiry : undefined;
+    return wakeAt === undefined ? base : { ...base, wakeAt };
   }
-  return { jobs, onDemand, onDemandReason, remaining };
 }
 
-/** Takes whole groups, splitting the last one, up to the record and byte limits of one job. */
-function takeSlices(
-  groups: RecordGroup[],
-  maxRecords: number,
-  maxBytes: number,
-): { slices: JobRecordSlice[]; remaining: RecordGroup[] } {
-  const slices: JobRecordSlice[] = [];
-  const remaining: RecordGroup[] = [];
-  let records = 0;
-  let size = 0;
-  for (const group of groups) {
-    const perRecord = group.chunkIndexes.length > 0 ? group.bytes / group.chunkIndexes.length : 0;
-    const byCount = maxRecords - records;
-    const byBytes = perRecord > 0 ? Math.floor((maxBytes - size) / perRecord) : Number.MAX_SAFE_INTEGER;
-    const room = Math.max(0, Math.min(byCount, byBytes));
-    // The first record always goes, so a record larger than the byte limit cannot stall the queue.
-    const take =
-      slices.length === 0
-        ? Math.max(1, Math.min(room, group.chunkIndexes.length))
-        : Math.min(room, group.chunkIndexes.length);
-    if (take > 0) {
-      const { enqueuedAt: _enqueuedAt, ...rest } = group;
-      const taken = group.chunkIndexes.slice(0, take);
-      slices.push({ ...rest, chunkIndexes: taken, bytes: Math.round(perRecord * take) });
-      records += take;
-      size += perRecord * take;
-    }
-    if (take < group.chunkIndexes.length) {
-      const left = group.chunkIndexes.slice(take);
-      remaining.push({ ...group, chunkIndexes: left, bytes: Math.round(perRecord * left.length) });
-    }
-  }
-  return { slices, remaining };
+function clamp(value: number, low: number, high: number): number {
+  return Math.max(low, Math.min(high, value));
 }

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { CollectorSettings, RecordGroup } from '../../src/shared/types';
+import type { CollectorSettings, WaitingByPriority } from '../../src/shared/types';
 import { planFlush } from '../../src/workflows/collector-plan';
+import type { PlanInput } from '../../src/workflows/collector-plan';
 
 const settings: CollectorSettings = {
   minRecordsPerJob: 100,
-  maxRecordsPerJob: 1_000,
-  maxJobBytes: 10_000_000,
-  maxConcurrentJobs: 2,
+  maxRecordsPerJob: 50_000,
+  maxJobBytes: 1_000_000_000,
+  maxConcurrentJobs: 20,
   maxWaitMs: 1_000,
   lowPriorityMaxWaitMs: 5_000,
   jobTimeoutHours: 24,
@@ -18,162 +19,102 @@ const settings: CollectorSettings = {
   bedrockTaskQueue: 'q-bedrock',
 };
 
-function group(id: number, records: number, enqueuedAt = 0, priority: RecordGroup['priority'] = 'normal'): RecordGroup {
+function waiting(normal: number, oldestAt = 0, low = 0, lowOldestAt = 0): WaitingByPriority {
   return {
-    groupId: `g${id}`,
-    docWorkflowId: `doc-${id}`,
-    docId: id.toString(16).padStart(24, '0'),
-    attempt: 1,
-    chunkIndexes: Array.from({ length: records }, (_, i) => i),
-    requestsKey: `documents/${id}/requests/a1.jsonl`,
-    bytes: records * 100,
-    priority,
-    taskId: 'contract-review',
-    enqueuedAt,
+    normal: { records: normal, bytes: normal * 1_000, oldestAt: normal > 0 ? oldestAt : undefined },
+    low: { records: low, bytes: low * 1_000, oldestAt: low > 0 ? lowOldestAt : undefined },
   };
 }
 
-const records = (slices: { chunkIndexes: number[] }[]) => slices.reduce((n, s) => n + s.chunkIndexes.length, 0);
+function plan(input: Partial<PlanInput> & { waiting: WaitingByPriority }) {
+  return planFlush({ comingRecords: 0, activeJobs: 0, settings, now: 0, flushRequested: false, ...input });
+}
 
-describe('collector flush planning', () => {
-  it('keeps records waiting until the oldest reaches its maximum wait', () => {
-    const plan = planFlush({ pending: [group(1, 150, 0)], settings, activeJobs: 0, now: 999, flushRequested: false });
-    expect(plan.jobs).toHaveLength(0);
-    expect(plan.onDemand).toHaveLength(0);
-    expect(records(plan.remaining)).toBe(150);
+const sum = (sizes: number[]) => sizes.reduce((a, b) => a + b, 0);
+
+describe('collector planning', () => {
+  it('spreads waiting records over every free slot when nothing more is coming, each job at least the minimum', () => {
+    const p = plan({ waiting: waiting(2_700) });
+    expect(p.jobs).toHaveLength(20);
+    expect(sum(p.jobs)).toBe(2_700);
+    expect(Math.max(...p.jobs) - Math.min(...p.jobs)).toBeLessThanOrEqual(1);
+    expect(Math.min(...p.jobs)).toBeGreaterThanOrEqual(100);
   });
 
-  it('packs every waiting document into one job once the wait is over', () => {
-    const pending = [group(1, 40, 0), group(2, 50, 500), group(3, 30, 900)];
-    const plan = planFlush({ pending, settings, activeJobs: 0, now: 1_000, flushRequested: false });
-    expect(plan.jobs).toHaveLength(1);
-    expect(records(plan.jobs[0] ?? [])).toBe(120);
-    expect(new Set(plan.jobs[0]?.map((s) => s.docWorkflowId))).toEqual(new Set(['doc-1', 'doc-2', 'doc-3']));
-    expect(plan.remaining).toHaveLength(0);
+  it('uses only as many slots as the minimum allows', () => {
+    const p = plan({ waiting: waiting(462) });
+    expect(p.jobs).toEqual([116, 116, 115, 115]);
   });
 
-  it('starts full jobs at once, splitting a document across jobs when needed', () => {
-    const plan = planFlush({
-      pending: [group(1, 700, 0), group(2, 700, 0)],
-      settings,
-      activeJobs: 0,
-      now: 10,
-      flushRequested: false,
-    });
-    expect(plan.jobs).toHaveLength(1);
-    expect(records(plan.jobs[0] ?? [])).toBe(1_000);
-    expect(records(plan.remaining)).toBe(400);
-    // The split document keeps the chunks not yet taken, none twice.
-    const taken = plan.jobs[0]?.find((s) => s.docWorkflowId === 'doc-2')?.chunkIndexes ?? [];
-    const left = plan.remaining.find((g) => g.docWorkflowId === 'doc-2')?.chunkIndexes ?? [];
-    expect([...taken, ...left].sort((a, b) => a - b)).toEqual(Array.from({ length: 700 }, (_, i) => i));
+  it('never exceeds the free slots, and leaves what does not fit waiting for a slot', () => {
+    const p = plan({ waiting: waiting(5_000), activeJobs: 18 });
+    expect(p.jobs).toEqual([2_500, 2_500]);
+    const full = plan({ waiting: waiting(5_000), activeJobs: 20, now: 10_000 });
+    expect(full.jobs).toEqual([]);
+    expect(full.onDemandReason).toBeUndefined();
   });
 
-  it('splits a due flush evenly so that no job falls below the minimum', () => {
-    const plan = planFlush({
-      pending: [group(1, 1_050, 0)],
-      settings,
-      activeJobs: 0,
-      now: 5_000,
-      flushRequested: false,
-    });
-    expect(plan.jobs.map(records)).toEqual([525, 525]);
-    expect(plan.onDemand).toHaveLength(0);
+  it('caps each job at the per-job record and byte limits', () => {
+    const p = plan({ waiting: waiting(200_000), settings: { ...settings, maxConcurrentJobs: 2 } });
+    expect(p.jobs).toEqual([50_000, 50_000]);
+    const bytes = plan({ waiting: waiting(1_000), settings: { ...settings, maxJobBytes: 300_000 } });
+    expect(Math.max(...bytes.jobs)).toBeLessThanOrEqual(300);
+    expect(sum(bytes.jobs)).toBeLessThanOrEqual(1_000);
   });
 
-  it('never uses more job slots than the quota leaves free', () => {
-    const pending = [group(1, 3_000, 0)];
-    const plan = planFlush({ pending, settings, activeJobs: 1, now: 5_000, flushRequested: false });
-    expect(plan.jobs).toHaveLength(1);
-    expect(records(plan.remaining)).toBe(2_000);
-    const none = planFlush({ pending, settings, activeJobs: 2, now: 5_000, flushRequested: false });
-    expect(none.jobs).toHaveLength(0);
-    expect(none.onDemand).toHaveLength(0);
+  it('sizes jobs for the records known to be coming, filling slots evenly as they arrive', () => {
+    // 100 documents x 27 chunks announced; 300 records have arrived: jobs of 2,700 / 20 = 135 go out now.
+    const p = plan({ waiting: waiting(300), comingRecords: 2_400 });
+    expect(p.jobs).toEqual([135, 135]);
+    // Too few for a job of that size yet: wait, even though the minimum is reached.
+    expect(plan({ waiting: waiting(120), comingRecords: 2_580 }).jobs).toEqual([]);
   });
 
-  it('sends groups whose wait is over on-demand when too few records wait for a job, keeping newer ones', () => {
-    const pending = [group(1, 10, 0), group(2, 20, 800)];
-    const plan = planFlush({ pending, settings, activeJobs: 0, now: 1_000, flushRequested: false });
-    expect(plan.jobs).toHaveLength(0);
-    expect(plan.onDemand.map((g) => g.groupId)).toEqual(['g1']);
-    expect(plan.onDemandReason).toMatch(/at least 100/);
-    expect(plan.remaining.map((g) => g.groupId)).toEqual(['g2']);
+  it("keeps twice the minimum back until a corpus's last records arrive, so a short estimate strands no tail", () => {
+    const small = { ...settings, minRecordsPerJob: 10 };
+    // 72 records expected: jobs of 10 go out while they arrive, but the last 20 wait for the rest...
+    expect(plan({ waiting: waiting(60), comingRecords: 12, settings: small }).jobs).toEqual([10, 10, 10, 10, 10]);
+    // ...so when only 6 more come instead of 12, the 16 left still make a job.
+    expect(plan({ waiting: waiting(16), comingRecords: 0, settings: small }).jobs).toEqual([16]);
+    // 250 expected, two jobs' worth: nothing goes before all have arrived, then two jobs of 125.
+    expect(plan({ waiting: waiting(130), comingRecords: 120 }).jobs).toEqual([]);
+    expect(plan({ waiting: waiting(250) }).jobs).toEqual([125, 125]);
   });
 
-  it('gives low-priority records their longer wait', () => {
-    const plan = planFlush({
-      pending: [group(1, 10, 0, 'low')],
-      settings,
-      activeJobs: 0,
-      now: 1_000,
-      flushRequested: false,
-    });
-    expect(plan.onDemand).toHaveLength(0);
-    expect(plan.remaining).toHaveLength(1);
+  it('never sends records on-demand while records are coming, even when their maximum wait is over', () => {
+    const p = plan({ waiting: waiting(40, 0), comingRecords: 30, now: 60_000 });
+    expect(p.onDemandReason).toBeUndefined();
+    expect(p.jobs).toEqual([]);
   });
 
-  it('flushes everything on request: a job when the minimum is met, on-demand otherwise', () => {
-    const enough = planFlush({
-      pending: [group(1, 60, 10), group(2, 60, 20)],
-      settings,
-      activeJobs: 0,
-      now: 30,
-      flushRequested: true,
-    });
-    expect(enough.jobs.map(records)).toEqual([120]);
-    const few = planFlush({
-      pending: [group(1, 6, 10), group(2, 6, 20)],
-      settings,
-      activeJobs: 0,
-      now: 30,
-      flushRequested: true,
-    });
-    expect(few.onDemand.map((g) => g.groupId)).toEqual(['g1', 'g2']);
-    expect(few.remaining).toHaveLength(0);
+  it('never sends records on-demand while what waits system-wide reaches the minimum', () => {
+    // Normal and low together reach the minimum: one batch job carries both.
+    const p = plan({ waiting: waiting(60, 0, 50, 0), now: 60_000 });
+    expect(p.jobs).toEqual([110]);
+    expect(p.onDemandReason).toBeUndefined();
   });
 
-  it('respects the byte limit of a job', () => {
-    const plan = planFlush({
-      pending: [group(1, 500, 0), group(2, 500, 0)],
-      settings: { ...settings, maxJobBytes: 60_000 },
-      activeJobs: 0,
-      now: 5_000,
-      flushRequested: false,
-    });
-    for (const job of plan.jobs) expect(job.reduce((n, s) => n + s.bytes, 0)).toBeLessThanOrEqual(60_000);
-    expect(records(plan.jobs.flat()) + records(plan.remaining)).toBe(1_000);
-  });
-});
-
-describe('collector flush planning when arrivals pause', () => {
-  const idle = { ...settings, idleFlushMs: 300 };
-
-  it('submits what waits once no records arrived for the idle time, before the maximum wait', () => {
-    const pending = [group(1, 60, 0), group(2, 60, 100)];
-    expect(planFlush({ pending, settings: idle, activeJobs: 0, now: 399, flushRequested: false }).jobs).toHaveLength(0);
-    const plan = planFlush({ pending, settings: idle, activeJobs: 0, now: 400, flushRequested: false });
-    expect(plan.jobs.map(records)).toEqual([120]);
+  it('sends a true tail below the minimum on-demand once its maximum wait is over, and says why', () => {
+    const before = plan({ waiting: waiting(40, 0), now: 999 });
+    expect(before.onDemandReason).toBeUndefined();
+    expect(before.wakeAt).toBe(1_000);
+    const after = plan({ waiting: waiting(40, 0), now: 1_000 });
+    expect(after.jobs).toEqual([]);
+    expect(after.onDemandReason).toMatch(/only 40 records .* at least 100/);
   });
 
-  it('never sends records on-demand because arrivals paused: that waits for the maximum wait', () => {
-    const plan = planFlush({
-      pending: [group(1, 20, 0)],
-      settings: idle,
-      activeJobs: 0,
-      now: 500,
-      flushRequested: false,
-    });
-    expect(plan.jobs).toHaveLength(0);
-    expect(plan.onDemand).toHaveLength(0);
-    expect(plan.remaining).toHaveLength(1);
+  it('gives low-priority records their own, longer wait', () => {
+    expect(plan({ waiting: waiting(0, 0, 40, 0), now: 1_000 }).onDemandReason).toBeUndefined();
+    expect(plan({ waiting: waiting(0, 0, 40, 0), now: 1_000 }).wakeAt).toBe(5_000);
+    expect(plan({ waiting: waiting(0, 0, 40, 0), now: 5_000 }).onDemandReason).toBeDefined();
   });
 
-  it('is off when idleFlushMs is 0 or absent', () => {
-    const pending = [group(1, 150, 0)];
-    expect(
-      planFlush({ pending, settings: { ...settings, idleFlushMs: 0 }, activeJobs: 0, now: 900, flushRequested: false })
-        .jobs,
-    ).toHaveLength(0);
-    expect(planFlush({ pending, settings, activeJobs: 0, now: 900, flushRequested: false }).jobs).toHaveLength(0);
+  it('sends everything it can at once when a flush is requested, even with records coming', () => {
+    const p = plan({ waiting: waiting(300), comingRecords: 10_000, flushRequested: true });
+    expect(p.jobs).toEqual([100, 100, 100]);
+  });
+
+  it('does nothing, and schedules no wake-up, with nothing waiting', () => {
+    expect(plan({ waiting: waiting(0) })).toEqual({ jobs: [] });
   });
 });

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ListModelInvocationJobsCommand } from '@aws-sdk/client-bedrock';
+import { GetModelInvocationJobCommand, ListModelInvocationJobsCommand } from '@aws-sdk/client-bedrock';
 import type { WorkflowExecutionInfo } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -66,21 +66,15 @@ describe.skipIf(!cuadAvailable())('batch mode over the 40 CUAD contracts', () =>
     await t?.close();
   });
 
-  it('packs records from every document into the fewest jobs, completes every document, and keeps text out of history', async () => {
+  it('spreads records from every document over several job slots, completes every document, and keeps text out of history', async () => {
     const { batchId } = await client.startCorpus({ files: paths, batchId: 'cuad-batch' });
     const collector = t.client.workflow.getHandle(collectorWorkflowId(p.settings.modelId, p.taskQueue));
 
-    // Wait until every document's records wait in the collector, then flush: one decision over the whole corpus.
-    await expect
-      .poll(() => collector.query(statusQuery).then((s) => s.pendingGroups), { timeout: 120_000, interval: 500 })
-      .toBe(paths.length);
-    const before = await collector.query(statusQuery);
-    expect(before.pendingRecords).toBeGreaterThan(100);
-    await collector.signal(flushNowSignal);
-
     // Mid-run, a document answers `progress` with its stage, chunk counts and the job carrying its records.
+    await expect
+      .poll(() => client.list({ batchId, type: 'analyzeDocument' }).then((d) => d.length), { timeout: 60_000 })
+      .toBeGreaterThan(0);
     const firstDoc = (await client.list({ batchId, type: 'analyzeDocument' }))[0];
-    expect(firstDoc).toBeDefined();
     await expect
       .poll(() => client.documentProgress(firstDoc?.workflowId ?? '').then((pr) => pr.jobs.length), { timeout: 60_000 })
       .toBeGreaterThan(0);
@@ -88,11 +82,21 @@ describe.skipIf(!cuadAvailable())('batch mode over the 40 CUAD contracts', () =>
     const outcome = await client.awaitCorpus(batchId);
     expect(outcome.counts).toMatchObject({ total: 40, completed: 40, failed: 0, cancelled: 0 });
 
-    const records = before.pendingRecords;
-    const fewestJobs = Math.ceil(records / p.config.batch.maxRecordsPerJob);
+    // Every record went through batch inference, in as many jobs as the minimum of 100 per job allows (Bedrock bills
+    // tokens, not jobs), each job at least the minimum, and no job created twice.
+    const records = outcome.costs.batchChunks;
+    expect(outcome.costs.onDemandChunks).toBe(0);
     const counters = p.emulator.counters();
-    expect(counters.jobsCreated).toBe(fewestJobs);
+    const spread = Math.min(p.config.batch.maxConcurrentJobs, Math.floor(records / 100));
+    expect(spread).toBeGreaterThan(1);
+    expect(counters.jobsCreated).toBe(spread);
     expect(counters.recordsProcessed).toBe(records);
+    const ctx = activityContextFromConfig(p.config, t.client, { store: p.store, env: {} });
+    const listed = await ctx.bedrock.send(new ListModelInvocationJobsCommand({ maxResults: 1000 }));
+    for (const job of listed.invocationJobSummaries ?? []) {
+      const detail = await ctx.bedrock.send(new GetModelInvocationJobCommand({ jobIdentifier: job.jobArn }));
+      expect(detail.totalRecordCount).toBeGreaterThanOrEqual(100);
+    }
     const status = await collector.query(statusQuery);
     expect(status.recordsBatched).toBe(records);
     expect(status.recordsSentOnDemand).toBe(0);
@@ -142,7 +146,7 @@ describe.skipIf(!cuadAvailable())('batch mode over the 40 CUAD contracts', () =>
       }
     }
     const workflows = await workflowsOf(t, p.taskQueue);
-    expect(workflows.length).toBeGreaterThanOrEqual(40 + 1 + 1 + fewestJobs);
+    expect(workflows.length).toBeGreaterThanOrEqual(40 + 1 + 1 + spread);
     for (const wf of workflows) {
       const history = (await historyText(t.client, wf.workflowId, wf.runId)).replace(/\s+/g, ' ');
       for (const snippet of snippets)
@@ -192,25 +196,16 @@ describe('batch mode with faults', () => {
     'pipeline.maxRecordAttempts': 4,
   };
 
-  async function startCorpusAndFlush(
-    p: TestPipeline,
-    client: DocflowClient,
-    count: number,
-    tag: string,
-    beforeFlush?: (batchId: string) => Promise<void>,
-  ) {
+  async function startCorpus(client: DocflowClient, count: number, tag: string) {
     const files: Record<string, string> = {};
     for (let i = 0; i < count; i++) files[`${tag}-${i}.txt`] = shortContract(`MARKER-${tag}-${i}`);
     const { paths } = await writeTempFiles(files);
-    const { batchId } = await client.startCorpus({ files: paths, batchId: `${tag}-batch` });
-    const collector = t.client.workflow.getHandle(collectorWorkflowId(p.settings.modelId, p.taskQueue));
-    await expect
-      .poll(() => collector.query(statusQuery).then((s) => s.pendingGroups), { timeout: 60_000, interval: 300 })
-      .toBe(count);
-    await beforeFlush?.(batchId);
-    const pending = (await collector.query(statusQuery)).pendingRecords;
-    await collector.signal(flushNowSignal);
-    return { batchId, collector, pending };
+    return client.startCorpus({ files: paths, batchId: `${tag}-batch` });
+  }
+
+  /** Jobs the collector started: Bedrock must have exactly these, each created once. */
+  async function collectorStatus(p: TestPipeline) {
+    return t.client.workflow.getHandle(collectorWorkflowId(p.settings.modelId, p.taskQueue)).query(statusQuery);
   }
 
   it('resubmits only failed records after failed records, a failed job and an expired job, and creates no job twice', async () => {
@@ -286,7 +281,7 @@ describe('batch mode with faults', () => {
     });
     try {
       const client = new DocflowClient(t.client, p.config, p.store);
-      const { batchId, pending } = await startCorpusAndFlush(p, client, 6, 'restart');
+      const { batchId } = await startCorpus(client, 6, 'restart');
       // Stop while jobs are in progress, then start a fresh worker (a new process would do the same).
       await expect.poll(() => p.emulator.counters().jobsCreated, { timeout: 30_000 }).toBeGreaterThan(0);
       await p.stopWorkers();
@@ -295,8 +290,8 @@ describe('batch mode with faults', () => {
       const outcome = await client.awaitCorpus(batchId);
       expect(outcome.counts).toMatchObject({ total: 6, completed: 6, failed: 0 });
       const counters = p.emulator.counters();
-      expect(counters.jobsCreated).toBe(Math.ceil(pending / SMALL['batch.maxRecordsPerJob']));
-      expect(counters.recordsProcessed).toBe(pending);
+      expect(counters.jobsCreated).toBe((await collectorStatus(p)).jobsStarted);
+      expect(counters.recordsProcessed).toBe(outcome.costs.batchChunks);
     } finally {
       await p.stop();
     }
@@ -312,15 +307,20 @@ describe('batch mode with faults', () => {
         'batch.pollMaxMs': 100,
       },
       // A slow job: it polls long enough for its history to pass the limit.
-      emulator: { quotas: { minRecordsPerJob: 10 }, faults: { slowNextJobs: 1, slowJobFactor: 20 } },
+      emulator: {
+        quotas: { minRecordsPerJob: 10 },
+        timings: { recordsPerSecond: 20 },
+        faults: { slowNextJobs: 1, slowJobFactor: 20 },
+      },
     });
     try {
       const client = new DocflowClient(t.client, p.config, p.store);
-      const { batchId, pending } = await startCorpusAndFlush(p, client, 24, 'can');
+      const { batchId } = await startCorpus(client, 24, 'can');
       const outcome = await client.awaitCorpus(batchId);
       expect(outcome.counts).toMatchObject({ total: 24, completed: 24, failed: 0 });
       const counters = p.emulator.counters();
-      expect(counters.jobsCreated).toBe(1);
+      const pending = outcome.costs.batchChunks;
+      expect(counters.jobsCreated).toBe((await collectorStatus(p)).jobsStarted);
       expect(counters.recordsProcessed).toBe(pending);
 
       const runs = async (type: string) => {
@@ -345,9 +345,9 @@ describe('batch mode with faults', () => {
     }
   });
 
-  it('submits waiting records in one job once arrivals pause, long before the maximum wait', async () => {
+  it("submits a corpus's records as soon as its last document has arrived, long before the maximum wait", async () => {
     const p = await startTestPipeline(t, {
-      settings: { ...SMALL, 'batch.idleFlushMs': 1_500 },
+      settings: { ...SMALL, 'batch.maxRecordsPerJob': 200 },
       emulator: { quotas: { minRecordsPerJob: 10 } },
     });
     try {
@@ -359,10 +359,11 @@ describe('batch mode with faults', () => {
       const { batchId } = await client.startCorpus({ files: paths, batchId: 'idle-batch' });
       const outcome = await client.awaitCorpus(batchId);
       expect(outcome.counts).toMatchObject({ total: 5, completed: 5, failed: 0 });
-      // No flushNow and a 10-minute maximum wait: only the pause in arrivals can have submitted the job.
+      // No flushNow and a 10-minute maximum wait: knowing nothing more was coming submitted the jobs.
       expect(Date.now() - started).toBeLessThan(120_000);
       const counters = p.emulator.counters();
-      expect(counters.jobsCreated).toBe(1);
+      expect(counters.jobsCreated).toBeGreaterThanOrEqual(1);
+      expect(counters.recordsProcessed).toBe(outcome.costs.batchChunks);
       expect(counters.runtimeInvocations).toBe(0);
     } finally {
       await p.stop();
@@ -370,23 +371,41 @@ describe('batch mode with faults', () => {
   });
 
   it('cancels one document mid-run with `temporal workflow cancel`, leaving the others to complete', async () => {
-    const p = await startTestPipeline(t, { settings: SMALL, emulator: { quotas: { minRecordsPerJob: 10 } } });
+    // A minimum above what four documents bring: their records wait in the queue until the flush below.
+    const p = await startTestPipeline(t, {
+      settings: { ...SMALL, 'batch.minRecordsPerJob': 1_000, 'batch.maxRecordsPerJob': 2_000 },
+      emulator: { quotas: { minRecordsPerJob: 10 } },
+    });
     try {
       const client = new DocflowClient(t.client, p.config, p.store);
-      let victim = '';
-      // Cancelled while its records wait in the collector, before any job carries them.
-      const { batchId } = await startCorpusAndFlush(p, client, 4, 'cli-cancel', async (id) => {
-        const docs = await client.list({ batchId: id, type: 'analyzeDocument' });
-        victim = docs[0]?.workflowId ?? '';
-        await new Promise<void>((resolve, reject) =>
-          execFile(
-            inject('temporalCliPath'),
-            ['workflow', 'cancel', '--workflow-id', victim, '--address', t.address, '--namespace', t.namespace],
-            (err) => (err ? reject(new Error(`temporal workflow cancel failed: ${err.message}`)) : resolve()),
-          ),
-        );
-        await expect.poll(() => client.documentProgress(victim).then((pr) => pr.stage)).toBe('cancelled');
-      });
+      const { batchId } = await startCorpus(client, 4, 'cli-cancel');
+      const collector = t.client.workflow.getHandle(collectorWorkflowId(p.settings.modelId, p.taskQueue));
+      await expect
+        .poll(() => client.list({ batchId, type: 'analyzeDocument' }).then((d) => d.length), { timeout: 60_000 })
+        .toBe(4);
+      const docs = await client.list({ batchId, type: 'analyzeDocument' });
+      await expect
+        .poll(
+          async () => (await Promise.all(docs.map((d) => client.documentProgress(d.workflowId)))).map((pr) => pr.stage),
+          {
+            timeout: 60_000,
+          },
+        )
+        .toEqual(['waiting-batch', 'waiting-batch', 'waiting-batch', 'waiting-batch']);
+      // Cancelled while its records wait in the queue, before any job carries them.
+      const victim = docs[0]?.workflowId ?? '';
+      await new Promise<void>((resolve, reject) =>
+        execFile(
+          inject('temporalCliPath'),
+          ['workflow', 'cancel', '--workflow-id', victim, '--address', t.address, '--namespace', t.namespace],
+          (err) => (err ? reject(new Error(`temporal workflow cancel failed: ${err.message}`)) : resolve()),
+        ),
+      );
+      await expect.poll(() => client.documentProgress(victim).then((pr) => pr.stage)).toBe('cancelled');
+      const others = await Promise.all(docs.slice(1).map((d) => client.documentProgress(d.workflowId)));
+      const waiting = others.reduce((n, pr) => n + pr.chunks.total, 0);
+      await expect.poll(() => collector.query(statusQuery).then((st) => st.pendingRecords)).toBe(waiting);
+      await collector.signal(flushNowSignal);
       const outcome = await client.awaitCorpus(batchId);
       expect(outcome.counts).toMatchObject({ total: 4, completed: 3, cancelled: 1, failed: 0 });
       expect((await client.documentHandle(victim).describe()).status.name).toBe('CANCELLED');
@@ -396,6 +415,9 @@ describe('batch mode with faults', () => {
         documents: { status: string }[];
       };
       expect(summary.documents.filter((d) => d.status === 'cancelled')).toHaveLength(1);
+      // The cancelled document's records left the queue: only the others' went on-demand after the flush.
+      expect(p.emulator.counters().runtimeInvocations).toBe(waiting);
+      expect(outcome.costs.onDemandChunks).toBe(waiting);
     } finally {
       await p.stop();
     }

@@ -6,8 +6,6 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DocflowClient } from '../../src/client';
-import { collectorWorkflowId } from '../../src/shared/ids';
-import { flushNowSignal, statusQuery } from '../../src/shared/messages';
 import { shortContract, writeTempFiles } from '../support/documents';
 import { startTestPipeline } from '../support/pipeline';
 import { connectTemporal } from '../support/temporal';
@@ -79,10 +77,8 @@ describe.runIf(process.env.DOCFLOW_RECORD_HISTORIES)('recording replay fixtures'
         'replay-c.txt': shortContract('REPLAY-C'),
         'replay-urgent.txt': shortContract('REPLAY-URGENT'),
       });
-      const collector = t.client.workflow.getHandle(collectorWorkflowId(p.settings.modelId, p.taskQueue));
+      // The corpus announces its three documents: once all three have enqueued, their records go out in a job.
       const { batchId } = await client.startCorpus({ files: paths.slice(0, 3), batchId: 'replay-batch' });
-      await expect.poll(() => collector.query(statusQuery).then((s) => s.pendingGroups), { timeout: 60_000 }).toBe(3);
-      await collector.signal(flushNowSignal);
       await client.awaitCorpus(batchId);
       const urgent = await client.startDocument({ file: paths[3], priority: 'high' });
       await client.awaitDocument(urgent.docId);

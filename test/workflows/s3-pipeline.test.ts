@@ -1,8 +1,6 @@
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DocflowClient } from '../../src/client';
-import { collectorWorkflowId } from '../../src/shared/ids';
-import { flushNowSignal, statusQuery } from '../../src/shared/messages';
 import { shortContract, writeTempFiles } from '../support/documents';
 import { startTestPipeline } from '../support/pipeline';
 import type { TestPipeline } from '../support/pipeline';
@@ -45,9 +43,7 @@ describe('the pipeline over S3', () => {
       's3-b.txt': shortContract('MARKER-S3-B'),
     });
     const { batchId } = await client.startCorpus({ files: paths, batchId: 's3-batch' });
-    const collector = t.client.workflow.getHandle(collectorWorkflowId(p.settings.modelId, p.taskQueue));
-    await expect.poll(() => collector.query(statusQuery).then((s) => s.pendingGroups), { timeout: 60_000 }).toBe(2);
-    await collector.signal(flushNowSignal);
+    // The record queue is in the bucket too: once both documents' records have arrived, a job takes them.
 
     const outcome = await client.awaitCorpus(batchId);
     expect(outcome.counts).toMatchObject({ total: 2, completed: 2, failed: 0 });
@@ -66,5 +62,8 @@ describe('the pipeline over S3', () => {
     expect(keys.some((k) => /^jobs\/[^/]+\/output\/.+manifest\.json\.out$/.test(k))).toBe(true);
     expect(keys.filter((k) => /^documents\/[0-9a-f]{24}\/result\.json$/.test(k))).toHaveLength(2);
     expect(keys).toContain(`corpora/${batchId}/summary.csv`);
+    expect(keys.some((k) => /^jobs\/[^/]+\/claim\.json$/.test(k))).toBe(true);
+    // Claimed groups left the queue.
+    expect(keys.filter((k) => k.startsWith('queue/'))).toEqual([]);
   });
 });
