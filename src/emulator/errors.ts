@@ -40,7 +40,6 @@ export class AwsError extends Error {
 
 export const validationError = (message: string): AwsError => new AwsError('ValidationException', message);
 export const notFound = (message: string): AwsError => new AwsError('ResourceNotFoundException', message);
-export const conflict = (message: string): AwsError => new AwsError('ConflictException', message);
 export const quotaExceeded = (message: string): AwsError => new AwsError('ServiceQuotaExceededException', message);
 export const throttled = (): AwsError =>
   new AwsError('ThrottlingException', 'Too many requests, please wait before trying again.');

@@ -4,7 +4,7 @@ import { modelFamily } from '../core/codecs';
 import type { CompletionRequest } from '../core/offline-model/types';
 import type { ObjectStore } from '../store/object-store';
 import type { Counters } from './counters';
-import { conflict, notFound, quotaExceeded, validationError } from './errors';
+import { notFound, quotaExceeded, validationError } from './errors';
 import type { Faults } from './faults';
 import { InputRejected, readJobInput } from './job-input';
 import { writeJobOutput } from './job-output';
@@ -29,7 +29,9 @@ export interface EngineDeps {
 
 /**
  * The batch jobs and their status machine: Submitted → Validating → Scheduled → InProgress → Completed |
- * PartiallyCompleted | Failed, Stopping → Stopped, Expired. A timer advances every job each `tickMs`.
+ * PartiallyCompleted | Failed, Stopping → Stopped, Expired. As on AWS, a job whose records failed still ends
+ * Completed (the errors are lines of the output), a running job cut off by its timeout ends PartiallyCompleted, and
+ * only a job that never left Scheduled ends Expired. A timer advances every job each `tickMs`.
  */
 export class JobEngine {
   private readonly jobs = new Map<string, Job>();
@@ -112,11 +114,11 @@ export class JobEngine {
     return job;
   }
 
-  /** StopModelInvocationJob: a finished job cannot be stopped; stopping twice is harmless. */
+  /** StopModelInvocationJob: a finished job cannot be stopped (ValidationException, as on AWS); stopping twice is harmless. */
   requestStop(jobId: string): void {
     const job = this.get(jobId);
     if (TERMINAL_STATUSES.has(job.status)) {
-      throw conflict(`The model invocation job ${jobId} is ${job.status} and cannot be stopped.`);
+      throw validationError(`The model invocation job ${jobId} is ${job.status} and cannot be stopped.`);
     }
     if (job.status !== 'Stopping') this.setStatus(job, 'Stopping', Date.now());
   }
@@ -190,19 +192,12 @@ export class JobEngine {
         return;
       case 'InProgress':
         this.processDueRecords(job, now);
-        if (job.results.length === job.records?.length) {
-          const failed = job.errorCount > 0;
+        // A record that failed is an error line in the output, not a different status: the job Completed.
+        if (job.results.length === job.records?.length) this.finishWithOutput(job, 'Completed', undefined);
+        else if (now >= job.expiresAt) {
           this.finishWithOutput(
             job,
-            failed ? 'PartiallyCompleted' : 'Completed',
-            failed
-              ? `${job.errorCount} of ${job.results.length} records failed; see the error of each in the output.`
-              : undefined,
-          );
-        } else if (now >= job.expiresAt) {
-          this.finishWithOutput(
-            job,
-            'Expired',
+            'PartiallyCompleted',
             `The job did not finish within its timeout of ${job.request.timeoutDurationInHours} hours; the records processed so far are in the output.`,
           );
         }

@@ -90,7 +90,6 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 /** The job as GetModelInvocationJob and ListModelInvocationJobs return it. */
 export function describeJob(job: Job): Record<string, unknown> {
   const r = job.request;
-  const counted = job.records !== undefined;
   return {
     jobArn: job.arn,
     jobName: r.jobName,
@@ -108,13 +107,10 @@ export function describeJob(job: Job): Record<string, unknown> {
     timeoutDurationInHours: r.timeoutDurationInHours,
     jobExpirationTime: iso(job.expiresAt),
     modelInvocationType: r.modelInvocationType,
-    ...(counted
-      ? {
-          totalRecordCount: job.records?.length ?? 0,
-          processedRecordCount: job.results.length,
-          successRecordCount: job.successCount,
-          errorRecordCount: job.errorCount,
-        }
-      : {}),
+    // AWS shows the counters from submission: 0 until the Validating phase has counted the records.
+    totalRecordCount: job.records?.length ?? 0,
+    processedRecordCount: job.results.length,
+    successRecordCount: job.successCount,
+    errorRecordCount: job.errorCount,
   };
 }

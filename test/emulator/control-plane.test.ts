@@ -196,12 +196,12 @@ describe('StopModelInvocationJob', () => {
     expect(stopped.endTime).toBeInstanceOf(Date);
   });
 
-  it('refuses to stop a finished job with ConflictException 400', async () => {
+  it('refuses to stop a finished job with ValidationException 400', async () => {
     const { jobArn } = await create();
     await t.bedrock.send(new StopModelInvocationJobCommand({ jobIdentifier: jobArn }));
     await waitForStatus(t.bedrock, jobArn as string, ['Stopped']);
     const err = await rejection(() => t.bedrock.send(new StopModelInvocationJobCommand({ jobIdentifier: jobArn })));
-    expect(err.name).toBe('ConflictException');
+    expect(err.name).toBe('ValidationException');
     expect(err.$metadata?.httpStatusCode).toBe(400);
     expect(err.message).toContain('is Stopped and cannot be stopped');
   });
