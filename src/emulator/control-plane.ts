@@ -6,8 +6,8 @@ import { parseJobIdentifier, validateCreateRequest, validateListQuery } from './
 export class ControlPlane {
   constructor(private readonly engine: JobEngine) {}
 
-  createModelInvocationJob(body: unknown): { jobArn: string } {
-    return { jobArn: this.engine.create(validateCreateRequest(body)) };
+  async createModelInvocationJob(body: unknown): Promise<{ jobArn: string }> {
+    return { jobArn: await this.engine.create(validateCreateRequest(body)) };
   }
 
   getModelInvocationJob(identifier: string): Record<string, unknown> {

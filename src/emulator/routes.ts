@@ -11,7 +11,7 @@ export function awsRoutes(controlPlane: ControlPlane, runtime: Runtime): Route[]
       method: 'POST',
       path: ['model-invocation-job'],
       operation: 'CreateModelInvocationJob',
-      handle: (ctx) => ({ body: controlPlane.createModelInvocationJob(ctx.json()) }),
+      handle: async (ctx) => ({ body: await controlPlane.createModelInvocationJob(ctx.json()) }),
     },
     {
       method: 'GET',

@@ -128,6 +128,23 @@ describe('a job that succeeds', () => {
     });
   });
 
+  it('writes the records finished so far to the output while the job is InProgress', async () => {
+    await withEmulator({ timings: { recordsPerSecond: 100, outputIntervalMs: 20 } }, async (slow) => {
+      const { jobArn, outputPrefix } = await submitJob(slow, { 'records.jsonl': claudeRecords(200) });
+      await waitForStatus(slow.bedrock, jobArn, ['InProgress']);
+      let lines: Record<string, unknown>[] = [];
+      while (lines.length === 0) {
+        lines = await readLines(slow.store, `${outputPrefix}records.jsonl.out`).catch(() => []);
+      }
+      const job = await slow.bedrock.send(new GetModelInvocationJobCommand({ jobIdentifier: jobArn }));
+      expect(job.status).toBe('InProgress');
+      expect(lines.length).toBeLessThan(200);
+      expect(job.processedRecordCount).toBeGreaterThanOrEqual(lines.length);
+      await waitForStatus(slow.bedrock, jobArn, ['Completed']);
+      expect(await readLines(slow.store, `${outputPrefix}records.jsonl.out`)).toHaveLength(200);
+    });
+  });
+
   it('writes <input file>.out per input file, lines in an order that is not the input order, and a manifest', async () => {
     const a = claudeRecords(30, 'a');
     const b = claudeRecords(10, 'b');
