@@ -8,6 +8,7 @@ export type AwsErrorType =
   | 'ServiceQuotaExceededException'
   | 'ResourceNotFoundException'
   | 'ConflictException'
+  | 'TooManyTagsException'
   | 'ThrottlingException'
   | 'InternalServerException'
   | 'AccessDeniedException'
@@ -19,6 +20,7 @@ const STATUS: Record<AwsErrorType, number> = {
   ServiceQuotaExceededException: 400,
   ResourceNotFoundException: 404,
   ConflictException: 400,
+  TooManyTagsException: 400,
   ThrottlingException: 429,
   InternalServerException: 500,
   AccessDeniedException: 403,

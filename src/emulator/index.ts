@@ -59,7 +59,14 @@ export async function startEmulator(options: EmulatorOptionsInput): Promise<Emul
   };
   const { server, close } = createEmulatorServer(
     [
-      ...awsRoutes(new ControlPlane(engine), runtime),
+      ...awsRoutes(
+        new ControlPlane(engine, {
+          region: config.region,
+          accountId: config.accountId,
+          batchModels: new Set(config.batchModels),
+        }),
+        runtime,
+      ),
       ...adminRoutes({
         counters: () => counters.snapshot(),
         reset,

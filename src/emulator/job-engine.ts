@@ -9,7 +9,7 @@ import type { Faults } from './faults';
 import { InputRejected, readJobInput } from './job-input';
 import { readJobOutput, writeJobOutput } from './job-output';
 import { ACTIVE_STATUSES, TERMINAL_STATUSES } from './job';
-import type { InputRecord, Job, JobRequest, JobStatus, OutputLine, PersistedJob } from './job';
+import type { InputRecord, Job, JobRequest, JobStatus, OutputLine, PersistedJob, Tag } from './job';
 import type { JobStateStore } from './job-state';
 import { answerModelRequest, decodeModelRequest } from './model-invocation';
 import type { RequestFormat } from './model-invocation';
@@ -137,6 +137,13 @@ export class JobEngine {
     const job = this.jobs.get(jobId);
     if (job === undefined) throw notFound(`The model invocation job ${jobId} was not found.`);
     return job;
+  }
+
+  /** Replaces the job's tags; resolves once they are saved. */
+  async setTags(jobId: string, tags: Tag[]): Promise<void> {
+    const job = this.get(jobId);
+    job.tags = tags;
+    await this.deps.state.save(job);
   }
 
   /** StopModelInvocationJob: a finished job cannot be stopped (ValidationException, as on AWS); stopping twice is harmless. */

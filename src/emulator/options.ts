@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { CompletionRequest, CompletionResponse } from '../core/offline-model/types';
 import type { ObjectStore } from '../store/object-store';
+import { DEFAULT_BATCH_MODELS } from './batch-models';
 import { faultsSchema } from './faults';
 
 const ms = z.number().int().min(0);
@@ -72,6 +73,11 @@ export const emulatorOptionsSchema = z
       .string()
       .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/, 'must look like s3://bucket[/prefix]')
       .default('s3://docflow/_emulator/'),
+    /** The model ids and inference profiles a batch job may name; any other is a ValidationException. */
+    batchModels: z
+      .array(z.string().min(1))
+      .min(1)
+      .default([...DEFAULT_BATCH_MODELS]),
     /** Seeds every fault draw and output shuffle: the same seed replays the same scenario. */
     seed: z.number().int().default(1),
     timings: timingsSchema.default({}),

@@ -4,7 +4,7 @@ import { validationError } from './errors';
 import type { Runtime } from './runtime';
 import type { Route } from './server';
 
-/** The real paths of the Bedrock batch operations and of bedrock-runtime InvokeModel / Converse. */
+/** The real paths of the Bedrock batch operations, of tagging, and of bedrock-runtime InvokeModel / Converse. */
 export function awsRoutes(controlPlane: ControlPlane, runtime: Runtime): Route[] {
   return [
     {
@@ -30,6 +30,24 @@ export function awsRoutes(controlPlane: ControlPlane, runtime: Runtime): Route[]
       path: ['model-invocation-jobs'],
       operation: 'ListModelInvocationJobs',
       handle: (ctx) => ({ body: controlPlane.listModelInvocationJobs(ctx.query) }),
+    },
+    {
+      method: 'POST',
+      path: ['tagResource'],
+      operation: 'TagResource',
+      handle: async (ctx) => ({ body: await controlPlane.tagResource(ctx.json()) }),
+    },
+    {
+      method: 'POST',
+      path: ['untagResource'],
+      operation: 'UntagResource',
+      handle: async (ctx) => ({ body: await controlPlane.untagResource(ctx.json()) }),
+    },
+    {
+      method: 'POST',
+      path: ['listTagsForResource'],
+      operation: 'ListTagsForResource',
+      handle: (ctx) => ({ body: controlPlane.listTagsForResource(ctx.json()) }),
     },
     {
       method: 'POST',

@@ -2,6 +2,8 @@ import {
   CreateModelInvocationJobCommand,
   GetModelInvocationJobCommand,
   ListModelInvocationJobsCommand,
+  ListTagsForResourceCommand,
+  TagResourceCommand,
 } from '@aws-sdk/client-bedrock';
 import type { CreateModelInvocationJobCommandInput } from '@aws-sdk/client-bedrock';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -121,6 +123,21 @@ describe('an emulator restarted on the same store', () => {
     const third = await emulatorOnStore();
     const after = await third.bedrock.send(new GetModelInvocationJobCommand({ jobIdentifier: waiting.jobArn }));
     expect(after).toMatchObject({ status: 'Completed', processedRecordCount: 5, endTime: done.endTime });
+  });
+
+  it('keeps the tags of a job', async () => {
+    const first = await emulatorOnStore({ timings: { submittedMs: 60_000 } });
+    const { jobArn } = await first.bedrock.send(
+      new CreateModelInvocationJobCommand({ ...jobInput('tagged'), tags: [{ key: 'team', value: 'legal' }] }),
+    );
+    await first.bedrock.send(new TagResourceCommand({ resourceARN: jobArn, tags: [{ key: 'batch', value: 'b1' }] }));
+    await stopEmulator(first);
+    const second = await emulatorOnStore();
+    const { tags } = await second.bedrock.send(new ListTagsForResourceCommand({ resourceARN: jobArn }));
+    expect(tags).toEqual([
+      { key: 'team', value: 'legal' },
+      { key: 'batch', value: 'b1' },
+    ]);
   });
 
   it('forgets saved jobs after a reset that drops the jobs', async () => {
