@@ -12,6 +12,8 @@ export type AwsErrorType =
   | 'ThrottlingException'
   | 'InternalServerException'
   | 'AccessDeniedException'
+  | 'MissingAuthenticationTokenException'
+  | 'IncompleteSignatureException'
   | 'SerializationException'
   | 'UnknownOperationException';
 
@@ -24,6 +26,8 @@ const STATUS: Record<AwsErrorType, number> = {
   ThrottlingException: 429,
   InternalServerException: 500,
   AccessDeniedException: 403,
+  MissingAuthenticationTokenException: 403,
+  IncompleteSignatureException: 403,
   SerializationException: 400,
   UnknownOperationException: 404,
 };
