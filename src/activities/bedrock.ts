@@ -66,14 +66,15 @@ export function createBedrockActivities(ctx: ActivityContext, chunkReader: Chunk
       };
     },
 
-    /** Stops a job; a job that already ended (ConflictException) or is unknown is left as it is. */
+    /** Stops a job; a job that already ended (ValidationException or ConflictException) or is unknown is left as it is. */
     async stopBatchJob(input: { jobArn: string }) {
       try {
         await ctx.bedrock.send(new StopModelInvocationJobCommand({ jobIdentifier: input.jobArn }));
         return { stopped: true };
       } catch (err) {
         const name = (err as { name?: string }).name;
-        if (name === 'ConflictException' || name === 'ResourceNotFoundException') return { stopped: false };
+        if (name === 'ValidationException' || name === 'ConflictException' || name === 'ResourceNotFoundException')
+          return { stopped: false };
         throw err;
       }
     },

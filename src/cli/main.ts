@@ -23,6 +23,7 @@ export function buildProgram(): Command {
     .version(version)
     .showHelpAfterError('(run with --help for usage)');
   addGlobalOptions(program);
+  handOwnOptionsToSubcommands(program);
   registerEmulatorCommand(program);
   registerAnalyzeCommand(program);
   registerDevCommand(program);
@@ -38,6 +39,26 @@ export function buildProgram(): Command {
   registerConfigCommand(program);
   registerDoctorCommand(program);
   return program;
+}
+
+/**
+ * Commander lets the root program consume its options wherever they appear on the line, so a subcommand that
+ * declares an option of the same name (`docflow emulator --store file:./x`) would never see it. Such a value
+ * belongs to the subcommand: it is moved there before the subcommand parses the rest.
+ */
+function handOwnOptionsToSubcommands(program: Command): void {
+  program.hook('preSubcommand', (root, subcommand) => {
+    for (const option of subcommand.options) {
+      const name = option.attributeName();
+      const declaredByRoot = root.options.some((o) => o.attributeName() === name);
+      if (!declaredByRoot || root.getOptionValueSource(name) !== 'cli') continue;
+      const raw: unknown = root.getOptionValue(name);
+      const value: unknown =
+        option.parseArg && typeof raw === 'string' ? option.parseArg(raw, option.defaultValue) : raw;
+      subcommand.setOptionValueWithSource(name, value, 'cli');
+      root.setOptionValueWithSource(name, undefined, 'default');
+    }
+  });
 }
 
 /** Entry point of the `docflow` binary. */

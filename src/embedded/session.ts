@@ -6,6 +6,7 @@ import type { Connected } from '../cli/context';
 import type { DocflowConfig, LoadedConfig } from '../config/load';
 import { startEmulator } from '../emulator';
 import type { Emulator } from '../emulator';
+import { joinUri } from '../store/uri';
 import { activityContextFromConfig, createWorkers } from '../worker';
 import { startDevServer } from './dev-server';
 import type { DevServer } from './dev-server';
@@ -157,6 +158,8 @@ async function startEmbedded(base: DocflowConfig, dataDir: string, options: Open
         store: connected.store,
         port: config.embedded.emulatorPort,
         region: config.aws.region,
+        // Beside docflow's own data: a restarted docflow finds the jobs its emulator had.
+        stateUri: joinUri(config.store.uri, '_emulator/'),
         timings: EMBEDDED_EMULATOR_TIMINGS,
       });
     } catch (err) {

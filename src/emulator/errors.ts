@@ -8,9 +8,12 @@ export type AwsErrorType =
   | 'ServiceQuotaExceededException'
   | 'ResourceNotFoundException'
   | 'ConflictException'
+  | 'TooManyTagsException'
   | 'ThrottlingException'
   | 'InternalServerException'
   | 'AccessDeniedException'
+  | 'MissingAuthenticationTokenException'
+  | 'IncompleteSignatureException'
   | 'SerializationException'
   | 'UnknownOperationException';
 
@@ -19,9 +22,12 @@ const STATUS: Record<AwsErrorType, number> = {
   ServiceQuotaExceededException: 400,
   ResourceNotFoundException: 404,
   ConflictException: 400,
+  TooManyTagsException: 400,
   ThrottlingException: 429,
   InternalServerException: 500,
   AccessDeniedException: 403,
+  MissingAuthenticationTokenException: 403,
+  IncompleteSignatureException: 403,
   SerializationException: 400,
   UnknownOperationException: 404,
 };
@@ -40,7 +46,6 @@ export class AwsError extends Error {
 
 export const validationError = (message: string): AwsError => new AwsError('ValidationException', message);
 export const notFound = (message: string): AwsError => new AwsError('ResourceNotFoundException', message);
-export const conflict = (message: string): AwsError => new AwsError('ConflictException', message);
 export const quotaExceeded = (message: string): AwsError => new AwsError('ServiceQuotaExceededException', message);
 export const throttled = (): AwsError =>
   new AwsError('ThrottlingException', 'Too many requests, please wait before trying again.');

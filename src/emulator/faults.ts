@@ -7,6 +7,9 @@ export const OPERATIONS = [
   'GetModelInvocationJob',
   'ListModelInvocationJobs',
   'StopModelInvocationJob',
+  'TagResource',
+  'UntagResource',
+  'ListTagsForResource',
   'InvokeModel',
   'Converse',
 ] as const;

@@ -6,6 +6,7 @@ import type { CountersSnapshot } from './counters';
 import { Faults } from './faults';
 import type { FaultsConfig, FaultsInput } from './faults';
 import { JobEngine } from './job-engine';
+import { JobStateStore } from './job-state';
 import { emulatorOptionsSchema } from './options';
 import type { EmulatorConfig, EmulatorOptionsInput } from './options';
 import { RateLimiter } from './rate-limiter';
@@ -30,20 +31,24 @@ export interface Emulator {
   stop(): Promise<void>;
   counters(): CountersSnapshot;
   resetCounters(): void;
-  /** Resets counters, quota windows and fault draws; with `jobs: true` also forgets every job. */
+  /** Resets counters, quota windows and fault draws; with `jobs: true` also forgets every job, saved ones too. */
   reset(options?: { jobs?: boolean }): Promise<void>;
   faults(): FaultsConfig;
   /** Replaces the fault configuration (omitted fields take their defaults). */
   setFaults(faults: FaultsInput): void;
 }
 
-/** Starts the emulator on `host:port` (127.0.0.1 and an ephemeral port by default). */
+/**
+ * Starts the emulator on `host:port` (127.0.0.1 and an ephemeral port by default), with the jobs saved under its
+ * state URI by an emulator before it.
+ */
 export async function startEmulator(options: EmulatorOptionsInput): Promise<Emulator> {
   const { store, model = complete, ...rest } = options;
   const config = emulatorOptionsSchema.parse(rest);
   const counters = new Counters();
   const faults = new Faults(config.seed, config.faults);
-  const engine = new JobEngine({ config, store, model, faults, counters });
+  const state = new JobStateStore(store, config.stateUri);
+  const engine = new JobEngine({ config, store, model, faults, counters, state });
   const runtime = new Runtime({ model, faults, counters, limiter: new RateLimiter(config.runtime) });
 
   const reset = async ({ jobs = false }: { jobs?: boolean } = {}): Promise<void> => {
@@ -54,7 +59,14 @@ export async function startEmulator(options: EmulatorOptionsInput): Promise<Emul
   };
   const { server, close } = createEmulatorServer(
     [
-      ...awsRoutes(new ControlPlane(engine), runtime),
+      ...awsRoutes(
+        new ControlPlane(engine, {
+          region: config.region,
+          accountId: config.accountId,
+          batchModels: new Set(config.batchModels),
+        }),
+        runtime,
+      ),
       ...adminRoutes({
         counters: () => counters.snapshot(),
         reset,
@@ -71,14 +83,19 @@ export async function startEmulator(options: EmulatorOptionsInput): Promise<Emul
     },
   );
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => {
-      server.off('error', reject);
-      resolve();
+  await engine.start();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
-  engine.start();
+  } catch (err) {
+    await engine.stop();
+    throw err;
+  }
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
 

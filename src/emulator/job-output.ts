@@ -10,9 +10,15 @@ export function jobOutputPrefix(job: Job): string {
 
 /**
  * Writes what a job processed, as Bedrock does: one `<input file>.out` per input file, its lines in an order
- * that is not the input order, and `manifest.json.out` with the record and token counts.
+ * that is not the input order, and, once the job ends, `manifest.json.out` with the record and token counts.
+ * A running job writes its `.out` files again as records finish, so they grow while it is InProgress.
  */
-export async function writeJobOutput(store: ObjectStore, job: Job, seed: number): Promise<void> {
+export async function writeJobOutput(
+  store: ObjectStore,
+  job: Job,
+  seed: number,
+  { manifest }: { manifest: boolean },
+): Promise<void> {
   const prefix = jobOutputPrefix(job);
   const byFile = new Map<string, OutputLine[]>();
   const fileOf = new Map(job.records?.map((r) => [r.recordId, r.file]));
@@ -26,7 +32,8 @@ export async function writeJobOutput(store: ObjectStore, job: Job, seed: number)
       .join('\n');
     await store.put(`${prefix}${file}.out`, `${body}\n`, { contentType: 'application/jsonl' });
   }
-  const manifest = {
+  if (!manifest) return;
+  const counts = {
     totalRecordCount: job.records?.length ?? 0,
     processedRecordCount: job.results.length,
     successRecordCount: job.successCount,
@@ -34,5 +41,19 @@ export async function writeJobOutput(store: ObjectStore, job: Job, seed: number)
     inputTokenCount: job.inputTokens,
     outputTokenCount: job.outputTokens,
   };
-  await store.put(`${prefix}manifest.json.out`, JSON.stringify(manifest), { contentType: 'application/json' });
+  await store.put(`${prefix}manifest.json.out`, JSON.stringify(counts), { contentType: 'application/json' });
+}
+
+/** The lines of the `.out` files written so far, by record id (empty when nothing was written). */
+export async function readJobOutput(store: ObjectStore, job: Job): Promise<Map<string, OutputLine>> {
+  const lines = new Map<string, OutputLine>();
+  for await (const info of store.listAll(jobOutputPrefix(job))) {
+    if (!info.key.endsWith('.out') || info.key.endsWith('/manifest.json.out')) continue;
+    for (const raw of (await store.getText(info.uri)).split('\n')) {
+      if (raw === '') continue;
+      const line = JSON.parse(raw) as OutputLine;
+      lines.set(line.recordId, line);
+    }
+  }
+  return lines;
 }

@@ -58,29 +58,53 @@ export type OutputLine =
   | { recordId: string; modelInput: unknown; modelOutput: unknown }
   | { recordId: string; modelInput: unknown; error: { errorCode: number; errorMessage: string } };
 
-export interface Job {
+export type Tag = { key: string; value: string };
+
+/** What the output holds durably: the first `records` records of the input, their outcomes and tokens. */
+export interface WrittenProgress {
+  records: number;
+  succeeded: number;
+  failed: number;
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/** The part of a job that is saved on every change and survives an emulator restart. */
+export interface PersistedJob {
   id: string;
   arn: string;
   request: JobRequest;
+  tags: Tag[];
   fate: JobFate;
   status: JobStatus;
   message?: string;
   submitTime: number;
   lastModifiedTime: number;
   endTime?: number;
-  /** After this instant a job that has not finished ends Expired. */
+  /** After this instant a job that has not finished ends (Expired, or PartiallyCompleted when it was running). */
   expiresAt: number;
   /** When the current status began. */
   statusSince: number;
-  /** Set once the Validating phase has read the input. */
+  /** The records the Validating phase counted (0 before). */
+  totalRecords: number;
+  written: WrittenProgress;
+}
+
+export interface Job extends PersistedJob {
+  /** Set once the Validating phase (or a restart) has read the input. */
   records?: InputRecord[];
   inputFiles?: string[];
   validationError?: string;
+  /** The processed records, in input order: a prefix of `records`. */
   results: OutputLine[];
   successCount: number;
   errorCount: number;
   inputTokens: number;
   outputTokens: number;
+  /** Where the record clock of an InProgress job starts: `from` records were done at `since`. */
+  runClock: { since: number; from: number };
+  /** When the output was last written. */
+  outputWrittenAt: number;
   /** An asynchronous step (reading input, writing output) is under way: the engine waits for it. */
   busy: boolean;
 }
@@ -90,7 +114,6 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 /** The job as GetModelInvocationJob and ListModelInvocationJobs return it. */
 export function describeJob(job: Job): Record<string, unknown> {
   const r = job.request;
-  const counted = job.records !== undefined;
   return {
     jobArn: job.arn,
     jobName: r.jobName,
@@ -108,13 +131,10 @@ export function describeJob(job: Job): Record<string, unknown> {
     timeoutDurationInHours: r.timeoutDurationInHours,
     jobExpirationTime: iso(job.expiresAt),
     modelInvocationType: r.modelInvocationType,
-    ...(counted
-      ? {
-          totalRecordCount: job.records?.length ?? 0,
-          processedRecordCount: job.results.length,
-          successRecordCount: job.successCount,
-          errorRecordCount: job.errorCount,
-        }
-      : {}),
+    // AWS shows the counters from submission: 0 until the Validating phase has counted the records.
+    totalRecordCount: job.totalRecords,
+    processedRecordCount: job.successCount + job.errorCount,
+    successRecordCount: job.successCount,
+    errorRecordCount: job.errorCount,
   };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { CompletionRequest, CompletionResponse } from '../core/offline-model/types';
 import type { ObjectStore } from '../store/object-store';
+import { DEFAULT_BATCH_MODELS } from './batch-models';
 import { faultsSchema } from './faults';
 
 const ms = z.number().int().min(0);
@@ -21,6 +22,8 @@ export const timingsSchema = z
     hourMs: positive.default(3_600_000),
     /** A job still Scheduled this long after submission ends Expired; default: its timeout. */
     jobExpirationMs: positive.optional(),
+    /** How often, at most, a running job's output is rewritten with the records finished since. */
+    outputIntervalMs: ms.default(1_000),
     /** Jobs InProgress at once across the emulator; the others wait in Scheduled. */
     concurrentJobs: positive.default(10),
   })
@@ -62,6 +65,19 @@ export const emulatorOptionsSchema = z
       .string()
       .regex(/^\d{12}$/)
       .default('123456789012'),
+    /**
+     * Where the emulator saves its jobs (`jobs/<id>.json` under it), in its store: an emulator started on the same
+     * store and state URI carries on with every job the last one knew.
+     */
+    stateUri: z
+      .string()
+      .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/, 'must look like s3://bucket[/prefix]')
+      .default('s3://docflow/_emulator/'),
+    /** The model ids and inference profiles a batch job may name; any other is a ValidationException. */
+    batchModels: z
+      .array(z.string().min(1))
+      .min(1)
+      .default([...DEFAULT_BATCH_MODELS]),
     /** Seeds every fault draw and output shuffle: the same seed replays the same scenario. */
     seed: z.number().int().default(1),
     timings: timingsSchema.default({}),

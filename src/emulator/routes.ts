@@ -2,16 +2,17 @@ import type { ControlPlane } from './control-plane';
 import { ZodError } from 'zod';
 import { validationError } from './errors';
 import type { Runtime } from './runtime';
+import { ADMIN_PREFIX } from './server';
 import type { Route } from './server';
 
-/** The real paths of the Bedrock batch operations and of bedrock-runtime InvokeModel / Converse. */
+/** The real paths of the Bedrock batch operations, of tagging, and of bedrock-runtime InvokeModel / Converse. */
 export function awsRoutes(controlPlane: ControlPlane, runtime: Runtime): Route[] {
   return [
     {
       method: 'POST',
       path: ['model-invocation-job'],
       operation: 'CreateModelInvocationJob',
-      handle: (ctx) => ({ body: controlPlane.createModelInvocationJob(ctx.json()) }),
+      handle: async (ctx) => ({ body: await controlPlane.createModelInvocationJob(ctx.json()) }),
     },
     {
       method: 'GET',
@@ -30,6 +31,24 @@ export function awsRoutes(controlPlane: ControlPlane, runtime: Runtime): Route[]
       path: ['model-invocation-jobs'],
       operation: 'ListModelInvocationJobs',
       handle: (ctx) => ({ body: controlPlane.listModelInvocationJobs(ctx.query) }),
+    },
+    {
+      method: 'POST',
+      path: ['tagResource'],
+      operation: 'TagResource',
+      handle: async (ctx) => ({ body: await controlPlane.tagResource(ctx.json()) }),
+    },
+    {
+      method: 'POST',
+      path: ['untagResource'],
+      operation: 'UntagResource',
+      handle: async (ctx) => ({ body: await controlPlane.untagResource(ctx.json()) }),
+    },
+    {
+      method: 'POST',
+      path: ['listTagsForResource'],
+      operation: 'ListTagsForResource',
+      handle: (ctx) => ({ body: controlPlane.listTagsForResource(ctx.json()) }),
     },
     {
       method: 'POST',
@@ -71,11 +90,11 @@ export interface AdminActions {
 
 export function adminRoutes(admin: AdminActions): Route[] {
   return [
-    { method: 'GET', path: ['_docflow', 'health'], handle: () => ({ body: { status: 'ok' } }) },
-    { method: 'GET', path: ['_docflow', 'counters'], handle: () => ({ body: admin.counters() }) },
+    { method: 'GET', path: [ADMIN_PREFIX, 'health'], handle: () => ({ body: { status: 'ok' } }) },
+    { method: 'GET', path: [ADMIN_PREFIX, 'counters'], handle: () => ({ body: admin.counters() }) },
     {
       method: 'POST',
-      path: ['_docflow', 'reset'],
+      path: [ADMIN_PREFIX, 'reset'],
       handle: async (ctx) => {
         const body = ctx.json();
         const jobs = typeof body === 'object' && body !== null && (body as { jobs?: unknown }).jobs === true;
@@ -83,10 +102,10 @@ export function adminRoutes(admin: AdminActions): Route[] {
         return { body: admin.counters() };
       },
     },
-    { method: 'GET', path: ['_docflow', 'faults'], handle: () => ({ body: admin.faults() }) },
+    { method: 'GET', path: [ADMIN_PREFIX, 'faults'], handle: () => ({ body: admin.faults() }) },
     {
       method: 'POST',
-      path: ['_docflow', 'faults'],
+      path: [ADMIN_PREFIX, 'faults'],
       handle: (ctx) => {
         try {
           admin.setFaults(ctx.json() ?? {});

@@ -6,6 +6,7 @@ import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import { createServer as createNetServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
 import { Duplex } from 'node:stream';
+import { authorizationError } from './authorization';
 import { AwsError, internalError, throttled } from './errors';
 import type { Operation } from './faults';
 
@@ -77,8 +78,11 @@ export interface EmulatorServer {
   close: () => Promise<void>;
 }
 
+/** The first path segment of every admin route: no AWS path uses it. */
+export const ADMIN_PREFIX = '_docflow';
+
 /**
- * The HTTP front: routing, JSON bodies and AWS-shaped errors. SigV4 signatures are accepted unchecked.
+ * The HTTP front: routing, JSON bodies and AWS-shaped errors. AWS requests must be signed (the keys are not checked).
  * One port speaks both HTTP/1.1 (the Bedrock control-plane client) and cleartext HTTP/2 (the bedrock-runtime
  * client's default handler): each connection's first bytes decide which protocol serves it.
  */
@@ -128,6 +132,11 @@ async function serve(
       .filter((s) => s !== '')
       .map(decodeURIComponent);
     const method = req.method ?? 'GET';
+    // The admin routes are docflow's own, for curl and tests: only the AWS API asks for a signature.
+    if (segments[0] !== ADMIN_PREFIX) {
+      const unsigned = authorizationError(header(req, 'authorization'), url.searchParams);
+      if (unsigned !== undefined) throw unsigned;
+    }
     const route = routes.find((r) => r.method === method && matches(r.path, segments));
     if (route === undefined)
       throw new AwsError('UnknownOperationException', `No operation matches ${method} ${url.pathname}.`);
@@ -147,6 +156,11 @@ async function serve(
       { 'x-amzn-errortype': `${error.type}:http://internal.amazon.com/coral/com.amazonaws.bedrock/` },
     );
   }
+}
+
+function header(req: IncomingMessage | Http2ServerRequest, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
 }
 
 function matches(pattern: string[], segments: string[]): boolean {

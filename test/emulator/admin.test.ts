@@ -54,8 +54,13 @@ describe('admin endpoint', () => {
     expect(await (await admin('faults')).json()).toMatchObject({ throttleRate: 0, operations: {} });
   });
 
-  it('answers an unknown path with 404 UnknownOperationException', async () => {
-    const res = await fetch(`${t.emulator.endpoint}/no-such-operation`);
+  it('answers an unknown (signed) path with 404 UnknownOperationException', async () => {
+    const res = await fetch(`${t.emulator.endpoint}/no-such-operation`, {
+      headers: {
+        authorization:
+          'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20250101/us-east-1/bedrock/aws4_request, SignedHeaders=host, Signature=abc',
+      },
+    });
     expect(res.status).toBe(404);
     expect(res.headers.get('x-amzn-errortype')).toMatch(/^UnknownOperationException:/);
   });

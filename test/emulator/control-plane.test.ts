@@ -2,11 +2,15 @@ import {
   CreateModelInvocationJobCommand,
   GetModelInvocationJobCommand,
   ListModelInvocationJobsCommand,
+  ListTagsForResourceCommand,
   StopModelInvocationJobCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
   paginateListModelInvocationJobs,
 } from '@aws-sdk/client-bedrock';
 import type { CreateModelInvocationJobCommandInput } from '@aws-sdk/client-bedrock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load';
 import { CLAUDE_MODEL_ID, TEST_ROLE_ARN, rejection, startTestEmulator, waitForStatus } from '../support/emulator';
 import type { TestEmulator } from '../support/emulator';
 
@@ -65,6 +69,12 @@ describe('CreateModelInvocationJob', () => {
       /at 'jobName' failed to satisfy constraint: Member must have length less than or equal to 63/,
     ],
     [
+      // The model's pattern backtracks exponentially on this: the emulator must still answer at once.
+      'a job name with a long run of dashes before an underscore',
+      { jobName: `a${'-'.repeat(60)}_` },
+      /at 'jobName' failed to satisfy constraint: Member must satisfy regular expression pattern/,
+    ],
+    [
       'a role that is not an IAM role ARN',
       { roleArn: 'arn:aws:iam::123456789012:user/me' },
       /at 'roleArn' failed to satisfy constraint: Member must satisfy regular expression pattern/,
@@ -106,7 +116,82 @@ describe('CreateModelInvocationJob', () => {
     [
       'a model the service cannot batch',
       { modelId: 'cohere.command-r-v1:0' },
-      /^The provided model identifier is invalid\.$/,
+      /^The provided model identifier is invalid: cohere\.command-r-v1:0 is not a model or inference profile that supports batch inference in us-east-1\./,
+    ],
+    [
+      'a model id without its version suffix',
+      { modelId: 'anthropic.claude-3-haiku-20240307' },
+      /^The provided model identifier is invalid: anthropic\.claude-3-haiku-20240307 is not a model .*version suffix/,
+    ],
+    [
+      'a model that does not exist',
+      { modelId: 'anthropic.claude-9-v1:0' },
+      /^The provided model identifier is invalid/,
+    ],
+    [
+      'a foundation model ARN of another region',
+      { modelId: 'arn:aws:bedrock:eu-west-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0' },
+      /^The provided model identifier is invalid/,
+    ],
+    [
+      'a model id outside the pattern',
+      { modelId: 'Claude 3 Haiku' },
+      /Value 'Claude 3 Haiku' at 'modelId' failed to satisfy constraint: Member must satisfy regular expression pattern/,
+    ],
+    [
+      'an input bucket name of two characters',
+      { inputDataConfig: { s3InputDataConfig: { s3Uri: 's3://ab/in/' } } },
+      /Value 's3:\/\/ab\/in\/' at 'inputDataConfig.s3InputDataConfig.s3Uri' failed to satisfy constraint/,
+    ],
+    [
+      'an output bucket name ending in a hyphen',
+      { outputDataConfig: { s3OutputDataConfig: { s3Uri: 's3://bucket-/out/' } } },
+      /at 'outputDataConfig.s3OutputDataConfig.s3Uri' failed to satisfy constraint/,
+    ],
+    [
+      'a KMS key that is neither an ARN, a key id nor an alias',
+      { outputDataConfig: { s3OutputDataConfig: { s3Uri: 's3://docflow-test/out/', s3EncryptionKeyId: 'my key' } } },
+      /at 'outputDataConfig.s3OutputDataConfig.s3EncryptionKeyId' failed to satisfy constraint/,
+    ],
+    [
+      'a tag key with #',
+      { tags: [{ key: 'team#1', value: 'legal' }] },
+      /Value 'team#1' at 'tags.1.member.key' failed to satisfy constraint: Member must satisfy regular expression pattern/,
+    ],
+    [
+      'a tag key over 128 characters',
+      {
+        tags: [
+          { key: 'ok', value: '' },
+          { key: 'k'.repeat(129), value: 'v' },
+        ],
+      },
+      /at 'tags.2.member.key' failed to satisfy constraint: Member must have length less than or equal to 128/,
+    ],
+    [
+      'a tag without a value',
+      { tags: [{ key: 'team' } as { key: string; value: string }] },
+      /Value null at 'tags.1.member.value' failed to satisfy constraint: Member must not be null/,
+    ],
+    [
+      'a VPC configuration without subnets',
+      { vpcConfig: { subnetIds: [], securityGroupIds: ['sg-0123456789abcdef0'] } },
+      /at 'vpcConfig.subnetIds' failed to satisfy constraint: Member must have length greater than or equal to 1/,
+    ],
+    [
+      'a VPC configuration with 17 subnets',
+      {
+        vpcConfig: {
+          subnetIds: Array.from({ length: 17 }, (_, i) => `subnet-${i}`),
+          securityGroupIds: ['sg-0123456789abcdef0'],
+        },
+      },
+      /at 'vpcConfig.subnetIds' failed to satisfy constraint: Member must have length less than or equal to 16/,
+    ],
+    [
+      'a security group id with an underscore',
+      { vpcConfig: { subnetIds: ['subnet-1'], securityGroupIds: ['sg_1'] } },
+      /Value 'sg_1' at 'vpcConfig.securityGroupIds.1.member' failed to satisfy constraint/,
     ],
   ])('rejects %s with ValidationException 400', async (_what, overrides, message) => {
     const err = await rejection(() => create(overrides));
@@ -114,6 +199,58 @@ describe('CreateModelInvocationJob', () => {
     expect(err.$metadata?.httpStatusCode).toBe(400);
     expect(err.message).toMatch(message);
     expect(t.emulator.counters().jobsCreated).toBe(0);
+  });
+
+  it.each<[string, Partial<CreateModelInvocationJobCommandInput>]>([
+    ["docflow's default model", { modelId: loadConfig({ env: {} }).config.bedrock.modelId }],
+    ['a cross-region inference profile', { modelId: 'us.anthropic.claude-3-5-sonnet-20241022-v2:0' }],
+    ['a Nova model', { modelId: 'amazon.nova-lite-v1:0' }],
+    [
+      'a foundation model ARN of this region',
+      { modelId: `arn:aws:bedrock:us-east-1::foundation-model/${CLAUDE_MODEL_ID}` },
+    ],
+    [
+      'a KMS key id in UUID form',
+      {
+        outputDataConfig: {
+          s3OutputDataConfig: {
+            s3Uri: 's3://docflow-test/out/',
+            s3EncryptionKeyId: '1234abcd-12ab-34cd-56ef-1234567890ab',
+          },
+        },
+      },
+    ],
+    [
+      'a KMS alias',
+      {
+        outputDataConfig: {
+          s3OutputDataConfig: { s3Uri: 's3://docflow-test/out/', s3EncryptionKeyId: 'alias/docflow' },
+        },
+      },
+    ],
+    [
+      'a KMS key ARN',
+      {
+        outputDataConfig: {
+          s3OutputDataConfig: {
+            s3Uri: 's3://docflow-test/out/',
+            s3EncryptionKeyId: 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+          },
+        },
+      },
+    ],
+    ['tags with spaces, symbols and an empty value', { tags: [{ key: 'cost centre:legal/EU', value: '' }] }],
+    [
+      '16 subnets and 5 security groups',
+      {
+        vpcConfig: {
+          subnetIds: Array.from({ length: 16 }, (_, i) => `subnet-${i}`),
+          securityGroupIds: Array.from({ length: 5 }, (_, i) => `sg-${i}`),
+        },
+      },
+    ],
+  ])('accepts %s', async (_what, overrides) => {
+    await expect(create(overrides)).resolves.toHaveProperty('jobArn');
   });
 
   it('reports every violation of a request at once', async () => {
@@ -178,6 +315,25 @@ describe('GetModelInvocationJob', () => {
     expect(err.message).toContain('abcdefghijkl');
   });
 
+  it.each([
+    ['another account', 'arn:aws:bedrock:us-east-1:210987654321:model-invocation-job/'],
+    ['another region', 'arn:aws:bedrock:eu-west-1:123456789012:model-invocation-job/'],
+  ])(
+    'answers the ARN of a job id that exists here, but in %s, with ResourceNotFoundException 404',
+    async (_where, prefix) => {
+      const { jobArn } = await create();
+      const elsewhere = `${prefix}${(jobArn as string).slice(-12)}`;
+      for (const send of [
+        () => t.bedrock.send(new GetModelInvocationJobCommand({ jobIdentifier: elsewhere })),
+        () => t.bedrock.send(new StopModelInvocationJobCommand({ jobIdentifier: elsewhere })),
+      ]) {
+        const err = await rejection(send);
+        expect(err.name).toBe('ResourceNotFoundException');
+        expect(err.$metadata?.httpStatusCode).toBe(404);
+      }
+    },
+  );
+
   it('answers a malformed identifier with ValidationException 400', async () => {
     const err = await rejection(() => t.bedrock.send(new GetModelInvocationJobCommand({ jobIdentifier: 'not-a-job' })));
     expect(err.name).toBe('ValidationException');
@@ -196,12 +352,12 @@ describe('StopModelInvocationJob', () => {
     expect(stopped.endTime).toBeInstanceOf(Date);
   });
 
-  it('refuses to stop a finished job with ConflictException 400', async () => {
+  it('refuses to stop a finished job with ValidationException 400', async () => {
     const { jobArn } = await create();
     await t.bedrock.send(new StopModelInvocationJobCommand({ jobIdentifier: jobArn }));
     await waitForStatus(t.bedrock, jobArn as string, ['Stopped']);
     const err = await rejection(() => t.bedrock.send(new StopModelInvocationJobCommand({ jobIdentifier: jobArn })));
-    expect(err.name).toBe('ConflictException');
+    expect(err.name).toBe('ValidationException');
     expect(err.$metadata?.httpStatusCode).toBe(400);
     expect(err.message).toContain('is Stopped and cannot be stopped');
   });
@@ -299,5 +455,57 @@ describe('ListModelInvocationJobs', () => {
     expect(err.name).toBe('ValidationException');
     expect(err.$metadata?.httpStatusCode).toBe(400);
     expect(err.message).toMatch(message);
+  });
+});
+
+describe('tags', () => {
+  const listTags = async (resourceARN: string) =>
+    (await t.bedrock.send(new ListTagsForResourceCommand({ resourceARN }))).tags;
+
+  it('lists the tags a job was created with, adds and replaces with TagResource, removes with UntagResource', async () => {
+    const { jobArn } = await create({ tags: [{ key: 'team', value: 'legal' }] });
+    const arn = jobArn as string;
+    expect(await listTags(arn)).toEqual([{ key: 'team', value: 'legal' }]);
+    await t.bedrock.send(
+      new TagResourceCommand({
+        resourceARN: arn,
+        tags: [
+          { key: 'team', value: 'contracts' },
+          { key: 'batch', value: 'b1' },
+        ],
+      }),
+    );
+    expect(await listTags(arn)).toEqual([
+      { key: 'team', value: 'contracts' },
+      { key: 'batch', value: 'b1' },
+    ]);
+    await t.bedrock.send(new UntagResourceCommand({ resourceARN: arn, tagKeys: ['team', 'absent'] }));
+    expect(await listTags(arn)).toEqual([{ key: 'batch', value: 'b1' }]);
+  });
+
+  it('answers a job ARN unknown here (or of another account) with ResourceNotFoundException 404', async () => {
+    for (const resourceARN of [
+      'arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/abcdefghijkl',
+      'arn:aws:bedrock:us-east-1:210987654321:model-invocation-job/abcdefghijkl',
+    ]) {
+      const err = await rejection(() => t.bedrock.send(new ListTagsForResourceCommand({ resourceARN })));
+      expect(err.name).toBe('ResourceNotFoundException');
+      expect(err.$metadata?.httpStatusCode).toBe(404);
+    }
+  });
+
+  it('rejects an invalid tag with ValidationException 400, and more than 200 tags with TooManyTagsException 400', async () => {
+    const { jobArn } = await create();
+    const invalid = await rejection(() =>
+      t.bedrock.send(new TagResourceCommand({ resourceARN: jobArn, tags: [{ key: 'a#b', value: 'x' }] })),
+    );
+    expect(invalid.name).toBe('ValidationException');
+    expect(invalid.message).toMatch(/at 'tags.1.member.key'/);
+    const many = Array.from({ length: 150 }, (_, i) => ({ key: `k${i}`, value: 'v' }));
+    await t.bedrock.send(new TagResourceCommand({ resourceARN: jobArn, tags: many }));
+    const more = Array.from({ length: 60 }, (_, i) => ({ key: `more${i}`, value: 'v' }));
+    const tooMany = await rejection(() => t.bedrock.send(new TagResourceCommand({ resourceARN: jobArn, tags: more })));
+    expect(tooMany.name).toBe('TooManyTagsException');
+    expect(tooMany.$metadata?.httpStatusCode).toBe(400);
   });
 });

@@ -103,6 +103,13 @@ describe('a job that succeeds', () => {
   it('updates the progress counters as records finish', async () => {
     await withEmulator({ timings: { recordsPerSecond: 100 } }, async (slow) => {
       const { jobArn } = await submitJob(slow, { 'records.jsonl': claudeRecords(20) });
+      const submitted = await slow.bedrock.send(new GetModelInvocationJobCommand({ jobIdentifier: jobArn }));
+      expect(submitted).toMatchObject({
+        totalRecordCount: 0,
+        processedRecordCount: 0,
+        successRecordCount: 0,
+        errorRecordCount: 0,
+      });
       const running = await waitForStatus(slow.bedrock, jobArn, ['InProgress']);
       expect(running.totalRecordCount).toBe(20);
       let mid = running;
@@ -118,6 +125,23 @@ describe('a job that succeeds', () => {
         successRecordCount: 20,
         errorRecordCount: 0,
       });
+    });
+  });
+
+  it('writes the records finished so far to the output while the job is InProgress', async () => {
+    await withEmulator({ timings: { recordsPerSecond: 100, outputIntervalMs: 20 } }, async (slow) => {
+      const { jobArn, outputPrefix } = await submitJob(slow, { 'records.jsonl': claudeRecords(200) });
+      await waitForStatus(slow.bedrock, jobArn, ['InProgress']);
+      let lines: Record<string, unknown>[] = [];
+      while (lines.length === 0) {
+        lines = await readLines(slow.store, `${outputPrefix}records.jsonl.out`).catch(() => []);
+      }
+      const job = await slow.bedrock.send(new GetModelInvocationJobCommand({ jobIdentifier: jobArn }));
+      expect(job.status).toBe('InProgress');
+      expect(lines.length).toBeLessThan(200);
+      expect(job.processedRecordCount).toBeGreaterThanOrEqual(lines.length);
+      await waitForStatus(slow.bedrock, jobArn, ['Completed']);
+      expect(await readLines(slow.store, `${outputPrefix}records.jsonl.out`)).toHaveLength(200);
     });
   });
 
@@ -299,16 +323,16 @@ describe('stopping, expiry and failures', () => {
     });
   });
 
-  it('a job that runs past its timeout ends Expired and keeps what it processed', async () => {
+  it('a running job cut off by its timeout ends PartiallyCompleted and keeps what it processed', async () => {
     // One emulated hour is 5 ms, so the 24-hour timeout falls 120 ms after submission: mid-run.
     await withEmulator(
       { timings: { hourMs: 5, recordsPerSecond: 200, submittedMs: 5, validatingMs: 5, scheduledMs: 5 } },
       async (fast) => {
         const { jobArn, outputPrefix } = await submitJob(fast, { 'records.jsonl': claudeRecords(500) });
-        const expired = await waitForStatus(fast.bedrock, jobArn, ['Expired', 'Completed']);
-        expect(expired.status).toBe('Expired');
-        expect(expired.message).toMatch(/did not finish within its timeout of 24 hours/);
-        const processed = expired.processedRecordCount ?? 0;
+        const partial = await waitForStatus(fast.bedrock, jobArn, ['PartiallyCompleted', 'Expired', 'Completed']);
+        expect(partial.status).toBe('PartiallyCompleted');
+        expect(partial.message).toMatch(/did not finish within its timeout of 24 hours/);
+        const processed = partial.processedRecordCount ?? 0;
         expect(processed).toBeGreaterThan(0);
         expect(processed).toBeLessThan(500);
         expect(await readLines(fast.store, `${outputPrefix}records.jsonl.out`)).toHaveLength(processed);
@@ -328,13 +352,13 @@ describe('stopping, expiry and failures', () => {
     });
   });
 
-  it('records that fail leave error lines and the job ends PartiallyCompleted', async () => {
+  it('records that fail leave error lines and the job ends Completed', async () => {
     t.emulator.setFaults({ failRecordIds: ['r0002', 'r0004'] });
     try {
       const { jobArn, outputPrefix } = await submitJob(t, { 'records.jsonl': claudeRecords(10) });
       const done = await waitForStatus(t.bedrock, jobArn, ['PartiallyCompleted', 'Completed']);
       expect(done).toMatchObject({
-        status: 'PartiallyCompleted',
+        status: 'Completed',
         processedRecordCount: 10,
         successRecordCount: 8,
         errorRecordCount: 2,
@@ -353,10 +377,29 @@ describe('stopping, expiry and failures', () => {
     }
   });
 
+  it('a job whose every record fails still ends Completed, with an error line per record', async () => {
+    const records = claudeRecords(6);
+    t.emulator.setFaults({ failRecordIds: records.map((r) => r.recordId) });
+    try {
+      const { jobArn, outputPrefix } = await submitJob(t, { 'records.jsonl': records });
+      const done = await waitForStatus(t.bedrock, jobArn, ['PartiallyCompleted', 'Completed', 'Failed']);
+      expect(done).toMatchObject({
+        status: 'Completed',
+        processedRecordCount: 6,
+        successRecordCount: 0,
+        errorRecordCount: 6,
+      });
+      const lines = await readLines(t.store, `${outputPrefix}records.jsonl.out`);
+      expect(lines.filter((line) => 'error' in line)).toHaveLength(6);
+    } finally {
+      t.emulator.setFaults({});
+    }
+  });
+
   it('a record whose modelInput is malformed for the model fails with errorCode 400, the others succeed', async () => {
     const records = [...claudeRecords(5), { recordId: 'bad', modelInput: { prompt: 'a Llama body sent to Claude' } }];
     const { jobArn, outputPrefix } = await submitJob(t, { 'records.jsonl': records });
-    await waitForStatus(t.bedrock, jobArn, ['PartiallyCompleted']);
+    await waitForStatus(t.bedrock, jobArn, ['Completed']);
     const bad = (await readLines(t.store, `${outputPrefix}records.jsonl.out`)).find((line) => line.recordId === 'bad');
     const error = bad?.error as { errorCode: number; errorMessage: string };
     expect(error.errorCode).toBe(400);

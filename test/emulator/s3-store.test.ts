@@ -21,7 +21,7 @@ beforeAll(async () => {
   s3 = await startS3Server();
   bucket = await s3.createBucket('emulator');
   const store = new S3ObjectStore({ client: s3.client });
-  t = await startTestEmulator({ store, quotas: { minRecordsPerJob: 5 } });
+  t = await startTestEmulator({ store, stateUri: `s3://${bucket}/_emulator/`, quotas: { minRecordsPerJob: 5 } });
 });
 afterAll(async () => {
   await t?.stop();

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -36,6 +37,46 @@ export async function runCli(
     child.once('close', (exitCode) => done(exitCode ?? -1));
   });
   return { code, stdout, stderr };
+}
+
+/** A `docflow` command that keeps running (the emulator, a worker) until it is stopped. */
+export interface RunningCli {
+  child: ChildProcessWithoutNullStreams;
+  /** Resolves with the first match of `pattern` in stdout; fails if the process exits or `timeoutMs` passes first. */
+  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  /** Sends SIGTERM and resolves with the exit code. */
+  stop(): Promise<number>;
+}
+
+/** Starts the real `docflow` binary, like {@link runCli}, without waiting for it to exit. */
+export function startCli(args: string[], env: Record<string, string | undefined> = {}, cwd?: string): RunningCli {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: cwd ?? mkdtempSync(join(tmpdir(), 'docflow-cli-')),
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...env },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+  child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+  const exited = new Promise<number>((done) => child.once('close', (code) => done(code ?? -1)));
+  return {
+    child,
+    async waitForOutput(pattern, timeoutMs = 30_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const match = stdout.match(pattern);
+        if (match) return match;
+        if (child.exitCode !== null || Date.now() > deadline) {
+          throw new Error(`no ${String(pattern)} in the output of docflow ${args.join(' ')}:\n${stdout}\n${stderr}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+  };
 }
 
 /** The environment that points the CLI at a test pipeline: the run's dev server, its task queues, store and emulator. */

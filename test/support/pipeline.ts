@@ -19,8 +19,14 @@ export interface TestPipeline {
   settings: PipelineSettings;
   store: ObjectStore;
   storeDir: string;
+  /** The running emulator (a new one after `restartEmulator`). */
   emulator: Emulator;
   taskQueue: string;
+  /**
+   * Stops the emulator and starts another on the same port and store, as a docflow restart does in embedded mode;
+   * `emulator` options are merged over the pipeline's.
+   */
+  restartEmulator(emulator?: Omit<EmulatorOptionsInput, 'store' | 'port'>): Promise<void>;
   /** Starts a fresh pair of workers (after `stopWorkers`, to simulate a worker process restart). */
   startWorkers(): Promise<void>;
   stopWorkers(): Promise<void>;
@@ -85,12 +91,15 @@ export async function startTestPipeline(
         credentials: options.s3.credentials,
       })
     : createObjectStore({ kind: 'file', root: storeDir });
-  const emulator = await startEmulator({
+  const emulatorOptions = (overrides: Omit<EmulatorOptionsInput, 'store'>): EmulatorOptionsInput => ({
     ...FAST_EMULATOR,
     ...options.emulator,
-    timings: { ...FAST_EMULATOR.timings, ...options.emulator?.timings },
+    ...overrides,
+    timings: { ...FAST_EMULATOR.timings, ...options.emulator?.timings, ...overrides.timings },
+    ...(options.s3 ? { stateUri: `s3://${options.s3.bucket}/_emulator/` } : {}),
     store,
   });
+  const emulator = await startEmulator(emulatorOptions({}));
   const taskQueue = uniqueTaskQueue('pipeline');
   const { config } = loadConfig({
     env: {},
@@ -116,6 +125,11 @@ export async function startTestPipeline(
     storeDir,
     emulator,
     taskQueue,
+    async restartEmulator(overrides = {}) {
+      const { port } = pipeline.emulator;
+      await pipeline.emulator.stop();
+      pipeline.emulator = await startEmulator(emulatorOptions({ ...overrides, port }));
+    },
     async startWorkers() {
       workers = await createWorkers({
         connection: t.nativeConnection,
@@ -140,7 +154,7 @@ export async function startTestPipeline(
     },
     async stop() {
       await pipeline.stopWorkers();
-      await emulator.stop();
+      await pipeline.emulator.stop();
       await rm(storeDir, { recursive: true, force: true });
     },
   };

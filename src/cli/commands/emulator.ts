@@ -14,6 +14,8 @@ interface EmulatorFlags {
   port: number;
   region: string;
   store: string;
+  stateUri: string;
+  batchModels?: string[];
   s3Endpoint?: string;
   s3Region?: string;
   seed: number;
@@ -42,6 +44,14 @@ const integer = (value: string): number => {
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a non-negative integer');
   return n;
 };
+const modelList = (value: string): string[] => {
+  const ids = value
+    .split(',')
+    .map((id) => id.trim())
+    .filter((id) => id !== '');
+  if (ids.length === 0) throw new InvalidArgumentError('expected at least one model id');
+  return ids;
+};
 const fraction = (value: string): number => {
   const n = Number(value);
   if (!(n >= 0 && n <= 1)) throw new InvalidArgumentError('expected a number from 0 to 1');
@@ -61,9 +71,11 @@ export function registerEmulatorCommand(program: Command): void {
       'where jobs read and write: file:<dir>, or s3 (with --s3-endpoint)',
       'file:./.docflow/store',
     )
+    .option('--state-uri <uri>', 'where in the store jobs are saved, to survive a restart', 's3://docflow/_emulator/')
     .option('--s3-endpoint <url>', 'S3-compatible endpoint for the store (implies --store s3)')
     .option('--s3-region <region>', 'region of the S3 store', 'us-east-1')
     .option('--seed <n>', 'seed for fault draws and output order', integer, 1)
+    .option('--batch-models <ids>', 'comma-separated models and inference profiles batch jobs may use', modelList)
     .option('--min-records <n>', 'minimum records per job (AWS: 100)', integer)
     .option('--max-records-per-file <n>', 'records per input file (AWS: 50000)', integer)
     .option('--max-records-per-job <n>', 'records per job (AWS: 50000)', integer)
@@ -90,7 +102,7 @@ export function registerEmulatorCommand(program: Command): void {
           `  AWS CLI:  aws bedrock list-model-invocation-jobs --endpoint-url ${emulator.endpoint} --region ${flags.region}`,
           `  SDK:      new BedrockClient({ endpoint: '${emulator.endpoint}', region: '${flags.region}' })`,
           `            new BedrockRuntimeClient({ endpoint: '${emulator.endpoint}', region: '${flags.region}' })`,
-          '  Any credentials work (signatures are not checked), e.g. AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test.',
+          '  Requests must be SigV4-signed, with any keys (they are not checked), e.g. AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test.',
           `  Admin:    GET ${emulator.endpoint}/_docflow/counters · POST /_docflow/faults · POST /_docflow/reset`,
           'Press Ctrl+C to stop.',
           '',
@@ -114,6 +126,8 @@ async function emulatorOptions(flags: EmulatorFlags): Promise<EmulatorOptionsInp
     region: flags.region,
     seed: flags.seed,
     store: createObjectStore(storeOptions(flags)),
+    stateUri: flags.stateUri,
+    ...defined({ batchModels: flags.batchModels }),
     quotas: defined({
       minRecordsPerJob: flags.minRecords,
       maxRecordsPerFile: flags.maxRecordsPerFile,
