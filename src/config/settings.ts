@@ -226,7 +226,7 @@ export const SETTINGS = [
     'DOCFLOW_BATCH_IDLE_FLUSH_MS',
     int(0),
     30_000,
-    'Submit waiting records (at least the minimum) once none arrived for this long; 0: only at the maximum wait.',
+    "How long a corpus's announced documents are expected with none arriving; then their records stop holding jobs back (0: the maximum wait).",
   ),
   spec('batch.lowPriorityMaxWaitMs', 'DOCFLOW_BATCH_LOW_MAX_WAIT_MS', int(0), 3_600_000, 'The same for low priority.'),
   spec('batch.jobTimeoutHours', 'DOCFLOW_JOB_TIMEOUT_HOURS', int(24, 168), 24, 'timeoutDurationInHours of each job.'),

@@ -341,15 +341,19 @@ describe('stopping, expiry and failures', () => {
   });
 
   it('a job that stays Scheduled past jobExpirationMs ends Expired with nothing processed', async () => {
-    await withEmulator({ timings: { concurrentJobs: 1, jobExpirationMs: 150, recordsPerSecond: 10 } }, async (busy) => {
-      const first = await submitJob(busy, { 'records.jsonl': claudeRecords(100) });
-      const second = await submitJob(busy, { 'records.jsonl': claudeRecords(5) });
-      await waitForStatus(busy.bedrock, first.jobArn, ['InProgress']);
-      const expired = await waitForStatus(busy.bedrock, second.jobArn, ['Expired', 'InProgress']);
-      expect(expired.status).toBe('Expired');
-      expect(expired.processedRecordCount).toBe(0);
-      expect(await outputKeys(busy.store, second.outputPrefix)).toEqual([]);
-    });
+    // The first job holds the only running slot for 10 s; the second expires after 2 s in Scheduled (room for load).
+    await withEmulator(
+      { timings: { concurrentJobs: 1, jobExpirationMs: 2_000, recordsPerSecond: 10 } },
+      async (busy) => {
+        const first = await submitJob(busy, { 'records.jsonl': claudeRecords(100) });
+        const second = await submitJob(busy, { 'records.jsonl': claudeRecords(5) });
+        await waitForStatus(busy.bedrock, first.jobArn, ['InProgress']);
+        const expired = await waitForStatus(busy.bedrock, second.jobArn, ['Expired', 'InProgress']);
+        expect(expired.status).toBe('Expired');
+        expect(expired.processedRecordCount).toBe(0);
+        expect(await outputKeys(busy.store, second.outputPrefix)).toEqual([]);
+      },
+    );
   });
 
   it('records that fail leave error lines and the job ends Completed', async () => {

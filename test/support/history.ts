@@ -24,3 +24,20 @@ export async function historyText(client: Client, workflowId: string, runId?: st
   walk(history);
   return parts.join('\n');
 }
+
+/** The number of events in a workflow run's history and its largest payload (bytes of any one encoded value). */
+export async function historySize(
+  client: Client,
+  workflowId: string,
+  runId?: string,
+): Promise<{ events: number; largestPayload: number }> {
+  const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+  let largestPayload = 0;
+  const walk = (value: unknown): void => {
+    if (value instanceof Uint8Array) largestPayload = Math.max(largestPayload, value.byteLength);
+    else if (Array.isArray(value)) value.forEach(walk);
+    else if (value !== null && typeof value === 'object') Object.values(value).forEach(walk);
+  };
+  walk(history);
+  return { events: history.events?.length ?? 0, largestPayload };
+}

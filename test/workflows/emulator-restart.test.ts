@@ -18,7 +18,8 @@ describe('an emulator restart while its job is InProgress', () => {
   beforeAll(async () => {
     t = await connectTemporal();
     p = await startTestPipeline(t, {
-      settings: { 'batch.minRecordsPerJob': 5 },
+      // One job slot: every record waits for the one job, which is running when the emulator goes down.
+      settings: { 'batch.minRecordsPerJob': 5, 'batch.maxConcurrentJobs': 1 },
       // Slow enough that the job is still running when the emulator goes down.
       emulator: { quotas: { minRecordsPerJob: 5 }, timings: { recordsPerSecond: 2, outputIntervalMs: 200 } },
     });

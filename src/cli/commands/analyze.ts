@@ -42,7 +42,7 @@ export function registerAnalyzeCommand(program: Command): void {
     .option('--wait', 'wait for the batch to finish and export its results (default)', true)
     .option('--no-wait', 'print the batch id and return (needs TEMPORAL_ADDRESS or a running `docflow dev`)')
     .option('--out <dir>', 'where to export results (default: ./docflow-results/<batch id>)')
-    .option('--window <n>', 'documents analysed at once', positiveInteger)
+    .option('--window <n>', 'most documents in flight (records in flight follow the batch quotas)', positiveInteger)
     .action(async (inputs: string[], flags: AnalyzeFlags, command: Command) => {
       process.exitCode = await analyze(inputs, flags, command);
     });
