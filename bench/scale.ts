@@ -23,6 +23,7 @@ import { loadConfig } from '../src/config/load';
 import type { DocflowConfig } from '../src/config/load';
 import { startEmulator } from '../src/emulator';
 import type { Emulator } from '../src/emulator';
+import { dropAwsNodeVersionNotice } from '../src/node-warnings';
 import { createObjectStore } from '../src/store';
 import { activityContextFromConfig, bedrockCredentialsOverride, createWorkers } from '../src/worker';
 import { benchTemporalCli, startBenchServer } from './support/dev-server';
@@ -209,6 +210,7 @@ type DocumentOutcomeLike = Awaited<ReturnType<DocflowClient['awaitDocument']>>;
 
 async function main(): Promise<void> {
   const args = parse(process.argv.slice(2));
+  dropAwsNodeVersionNotice();
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const cli = await benchTemporalCli();
   const work = await mkdtemp(join(tmpdir(), 'docflow-scale-'));
@@ -219,7 +221,7 @@ async function main(): Promise<void> {
     const probe = loadConfig({
       env: {},
       cwd: work,
-      flags: runFlags(args, { endpoint: '', taskQueue: 'q', storeDir: work }),
+      flags: runFlags(args, { endpoint: 'http://127.0.0.1:1', taskQueue: 'probe', storeDir: work }),
     });
     const chunking = {
       maxTokens: probe.config.pipeline.chunkMaxTokens,

@@ -34,7 +34,7 @@ export interface HistoryFigures {
   sampled: boolean;
   seconds: number;
   largestHistoryEvents: { events: number } & Located;
-  /** The server's own history size (bytes) of the largest run, from the listing (all runs, sampled or not). */
+  /** The largest history in bytes: the sum of its protobuf-encoded events. */
   largestHistoryBytes: { bytes: number } & Located;
   /** The largest single payload's `data` (bytes): inputs, results, signal and activity arguments, memo, headers. */
   largestPayload: { bytes: number } & Located;
@@ -75,11 +75,6 @@ export async function measureHistories(client: Client, options: HistoryOptions):
     largestEvent: { bytes: 0, ...locate(all[0]) },
     workflowTaskMs: {},
   };
-  for (const wf of all) {
-    if ((wf.historySize ?? 0) > figures.largestHistoryBytes.bytes) {
-      figures.largestHistoryBytes = { bytes: wf.historySize ?? 0, ...locate(wf) };
-    }
-  }
   const taskMs: Record<string, number[]> = {};
   await mapPool(chosen, options.concurrency, async (wf) => {
     const history = await client.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory();
@@ -89,9 +84,11 @@ export async function measureHistories(client: Client, options: HistoryOptions):
     }
     const taskStarts = new Map<string, number>();
     const durations = (taskMs[wf.type] ??= []);
+    let historyBytes = 0;
     for (const event of events) {
       const eventType = temporal.api.enums.v1.EventType[event.eventType ?? 0] ?? String(event.eventType);
       const bytes = temporal.api.history.v1.HistoryEvent.encode(event).finish().byteLength;
+      historyBytes += bytes;
       if (bytes > figures.largestEvent.bytes) {
         figures.largestEvent = { bytes, ...locate(wf), eventType };
       }
@@ -108,6 +105,9 @@ export async function measureHistories(client: Client, options: HistoryOptions):
         const start = taskStarts.get(String(completed.startedEventId));
         if (start !== undefined) durations.push(tsToMs(event.eventTime) - start);
       }
+    }
+    if (historyBytes > figures.largestHistoryBytes.bytes) {
+      figures.largestHistoryBytes = { bytes: historyBytes, ...locate(wf) };
     }
   });
   for (const [type, values] of Object.entries(taskMs)) figures.workflowTaskMs[type] = spread(values);

@@ -11,6 +11,7 @@ import type { ChildProcess } from 'node:child_process';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../../src/config/load';
+import { dropAwsNodeVersionNotice } from '../../src/node-warnings';
 import { activityContextFromConfig, createWorkers } from '../../src/worker';
 
 export interface WorkerProcessOptions {
@@ -98,6 +99,7 @@ async function runChild(options: WorkerProcessOptions): Promise<void> {
   };
   sample();
   const sampler = setInterval(sample, SAMPLE_MS);
+  dropAwsNodeVersionNotice();
 
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const { config } = loadConfig({ env: {}, cwd: options.cwd, flags: options.flags });
