@@ -113,11 +113,20 @@ async function runChild(options: WorkerProcessOptions): Promise<void> {
     workflowBundle: { codePath: options.workflowBundlePath },
   });
   const running = workers.run();
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    workers.shutdown();
+  };
   process.on('message', (message: { type?: string }) => {
-    if (message.type === 'stop') workers.shutdown();
+    if (message.type === 'stop') stop();
   });
+  // A benchmark that dies (Ctrl-C, crash) must not leave its worker polling a dev server that is gone.
+  process.on('disconnect', stop);
   send({ type: 'ready' });
   await running;
+  process.off('disconnect', stop);
   clearInterval(sampler);
   sample();
   await nativeConnection.close();
