@@ -52,6 +52,7 @@ const USAGE = `npx tsx bench/scale.ts [options]
   --set key=value           a docflow setting (repeatable), e.g. batch.maxWaitMs=300000; default: production defaults
   --history-sample N        inspect at most N analyzeDocument histories (default 0: all)
   --history-concurrency N   histories fetched at once (default 16)
+  --run-timeout-min M       report a run as timed out after M minutes, with the figures so far (default 0: wait)
   --in-process-worker       run the worker in the benchmark process (RSS then includes emulator and bookkeeping)
   --label L                 names the result file (default <mode>-<docs>x<chunks>[-instant])
   --out FILE                default bench/results/scale-<label>.json`;
@@ -79,6 +80,7 @@ interface Args {
   set: Record<string, string>;
   historySample: number;
   historyConcurrency: number;
+  runTimeoutMinutes: number;
   inProcessWorker: boolean;
   label: string;
   out: string;
@@ -104,6 +106,7 @@ function parse(argv: string[]): Args {
       set: { type: 'string', multiple: true, default: [] },
       'history-sample': { type: 'string', default: '0' },
       'history-concurrency': { type: 'string', default: '16' },
+      'run-timeout-min': { type: 'string', default: '0' },
       'in-process-worker': { type: 'boolean', default: false },
       label: { type: 'string' },
       out: { type: 'string' },
@@ -158,6 +161,7 @@ function parse(argv: string[]): Args {
     set,
     historySample: Math.floor(count('history-sample', values['history-sample'], 0)),
     historyConcurrency: Math.floor(count('history-concurrency', values['history-concurrency'], 1)),
+    runTimeoutMinutes: count('run-timeout-min', values['run-timeout-min'], 0),
     inProcessWorker: values['in-process-worker'],
     label,
     out: resolve(values.out ?? join(__dirname, 'results', `scale-${label}.json`)),
@@ -180,10 +184,14 @@ function runFlags(args: Args, run: { endpoint: string; taskQueue: string; storeD
 
 interface RunFigures {
   run: number;
+  /** The run did not finish within --run-timeout-min: the figures are as of the deadline. */
+  timedOut: boolean;
   documents: number;
   completed: number;
   failed: number;
   cancelled: number;
+  /** Documents still running (a run that timed out). */
+  running: number;
   /** Documents whose outcome reports a chunk count other than --chunks. */
   chunkMismatches: number;
   records: number;
@@ -205,8 +213,6 @@ interface RunFigures {
   workerPeakRssMiB: number;
   workerRssScope: 'worker process' | 'benchmark process';
 }
-
-type DocumentOutcomeLike = Awaited<ReturnType<DocflowClient['awaitDocument']>>;
 
 async function main(): Promise<void> {
   const args = parse(process.argv.slice(2));
@@ -272,6 +278,7 @@ async function main(): Promise<void> {
   };
   const summary = {
     benchmark: 'scale',
+    timedOutRuns: results.filter((r) => r.timedOut).length,
     label: args.label,
     date: new Date().toISOString(),
     machine: machineNote(),
@@ -369,33 +376,37 @@ async function runOnce(args: Args, run: number, ctx: RunContext): Promise<RunFig
     const batchId = `scale-${run}-${Date.now()}`;
     const started = process.hrtime.bigint();
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
-    if (args.mode === 'corpus') {
-      await docflow.startCorpus({ files: ctx.files, batchId });
-      const { counts } = await docflow.awaitCorpus(batchId);
-      const wall = seconds();
-      // The corpus outcome has no chunk counts: each document's own outcome has (awaiting a closed run is cheap).
-      const listed = await docflow.list({ batchId, type: 'analyzeDocument' });
-      const outcomes = await mapPool(listed, args.awaitConcurrency, (wf) =>
-        docflow.awaitDocument(wf.workflowId).catch((err: unknown) => failedOutcome(wf.workflowId, err)),
+    const deadline = args.runTimeoutMinutes > 0 ? Date.now() + args.runTimeoutMinutes * 60_000 : Infinity;
+    let startSeconds: number | undefined;
+    const submitted = (async () => {
+      if (args.mode === 'corpus') {
+        await docflow.startCorpus({ files: ctx.files, batchId });
+        await docflow.awaitCorpus(batchId);
+        return;
+      }
+      const startedDocs = await mapPool(ctx.files, args.directConcurrency, async (file) =>
+        Date.now() < deadline ? docflow.startDocument({ file, batchId }) : undefined,
       );
-      return await finishRun(args, run, { wall, counts, outcomes, emulator, client, config, worker });
-    }
-    const startedDocs = await mapPool(ctx.files, args.directConcurrency, (file) =>
-      docflow.startDocument({ file, batchId }),
-    );
-    const startSeconds = round(seconds(), 2);
-    process.stderr.write(`run ${run}: ${startedDocs.length} documents started in ${startSeconds} s\n`);
-    const outcomes = await mapPool(startedDocs, args.awaitConcurrency, (doc) =>
-      docflow.awaitDocument(doc.workflowId).catch((err: unknown) => failedOutcome(doc.workflowId, err)),
-    );
+      startSeconds = round(seconds(), 2);
+      process.stderr.write(`run ${run}: ${startedDocs.length} documents started in ${startSeconds} s\n`);
+      await mapPool(startedDocs, args.awaitConcurrency, async (doc) => {
+        if (doc && Date.now() < deadline) await docflow.awaitDocument(doc.workflowId).catch(() => undefined);
+      });
+    })();
+    const finished = await settlesBefore(submitted, deadline);
     const wall = seconds();
-    const counts = {
-      total: outcomes.length,
-      completed: outcomes.filter((o) => o.status === 'completed').length,
-      failed: outcomes.filter((o) => o.status === 'failed').length,
-      cancelled: outcomes.filter((o) => o.status === 'cancelled').length,
-    };
-    return await finishRun(args, run, { wall, counts, outcomes, emulator, client, config, worker, startSeconds });
+    if (!finished) process.stderr.write(`run ${run}: not finished after ${args.runTimeoutMinutes} min\n`);
+    const documents = await documentOutcomes(docflow, batchId, args.awaitConcurrency);
+    return await finishRun(args, run, {
+      wall,
+      timedOut: !finished,
+      documents,
+      emulator,
+      client,
+      config,
+      worker,
+      startSeconds,
+    });
   } finally {
     await worker.stop().catch(() => undefined);
     await emulator.stop();
@@ -403,10 +414,58 @@ async function runOnce(args: Args, run: number, ctx: RunContext): Promise<RunFig
   }
 }
 
-/** A document whose workflow ended without an outcome (failed, terminated, timed out) counts as failed. */
-function failedOutcome(workflowId: string, err: unknown): DocumentOutcomeLike {
-  process.stderr.write(`${workflowId}: ${err instanceof Error ? err.message : String(err)}\n`);
-  return { workflowId, status: 'failed', chunks: 0 } as DocumentOutcomeLike;
+/** Waits for `work` until `deadline` (epoch ms): true when it settled in time. A late failure is ignored. */
+async function settlesBefore(work: Promise<unknown>, deadline: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    if (Number.isFinite(deadline)) timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()));
+  });
+  work.catch(() => undefined);
+  try {
+    return await Promise.race([work.then(() => true as const), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+interface DocumentCounts {
+  completed: number;
+  failed: number;
+  cancelled: number;
+  running: number;
+  /** Completed documents whose outcome reports a chunk count other than asked. */
+  chunkCounts: number[];
+}
+
+/**
+ * The batch's documents as their workflows ended: each closed one's outcome (awaiting a closed run reads only its
+ * close event). A workflow that ended without an outcome (failed, terminated, timed out) counts as failed.
+ */
+async function documentOutcomes(docflow: DocflowClient, batchId: string, concurrency: number): Promise<DocumentCounts> {
+  const latest = new Map<string, { workflowId: string; status: string; startTime?: Date }>();
+  for (const wf of await docflow.list({ batchId, type: 'analyzeDocument' })) {
+    const seen = latest.get(wf.workflowId);
+    if (!seen || (wf.startTime?.getTime() ?? 0) > (seen.startTime?.getTime() ?? 0)) latest.set(wf.workflowId, wf);
+  }
+  const counts: DocumentCounts = { completed: 0, failed: 0, cancelled: 0, running: 0, chunkCounts: [] };
+  await mapPool([...latest.values()], concurrency, async (wf) => {
+    if (wf.status === 'RUNNING') {
+      counts.running += 1;
+      return;
+    }
+    try {
+      const outcome = await docflow.awaitDocument(wf.workflowId);
+      if (outcome.status === 'completed') {
+        counts.completed += 1;
+        counts.chunkCounts.push(outcome.chunks);
+      } else if (outcome.status === 'cancelled') counts.cancelled += 1;
+      else counts.failed += 1;
+    } catch {
+      if (wf.status === 'CANCELLED') counts.cancelled += 1;
+      else counts.failed += 1;
+    }
+  });
+  return counts;
 }
 
 interface BenchWorker {
@@ -463,8 +522,8 @@ async function finishRun(
   run: number,
   r: {
     wall: number;
-    counts: { total: number; completed: number; failed: number; cancelled: number };
-    outcomes: DocumentOutcomeLike[];
+    timedOut: boolean;
+    documents: DocumentCounts;
     emulator: Emulator;
     client: Client;
     config: DocflowConfig;
@@ -475,7 +534,9 @@ async function finishRun(
   const { peakRssBytes } = await r.worker.stop();
   const counters = r.emulator.counters();
   const jobs = await listJobs(r.emulator, r.config);
-  process.stderr.write(`run ${run}: done in ${round(r.wall, 1)} s; reading every workflow history\n`);
+  process.stderr.write(
+    `run ${run}: ${r.timedOut ? 'stopped' : 'done'} after ${round(r.wall, 1)} s; reading the workflow histories\n`,
+  );
   const histories = await measureHistories(r.client, {
     sample: args.historySample,
     concurrency: args.historyConcurrency,
@@ -493,17 +554,17 @@ async function finishRun(
   for (const job of jobs) jobStatuses[job.status] = (jobStatuses[job.status] ?? 0) + 1;
   return {
     run,
-    documents: r.counts.total,
-    completed: r.counts.completed,
-    failed: r.counts.failed,
-    cancelled: r.counts.cancelled,
-    chunkMismatches:
-      r.outcomes.filter((o) => o.status === 'completed' && o.chunks !== args.chunks).length +
-      Math.max(0, r.counts.completed - r.outcomes.filter((o) => o.status === 'completed').length),
+    timedOut: r.timedOut,
+    documents: args.docs,
+    completed: r.documents.completed,
+    failed: r.documents.failed,
+    cancelled: r.documents.cancelled,
+    running: r.documents.running,
+    chunkMismatches: r.documents.chunkCounts.filter((c) => c !== args.chunks).length,
     records,
     ...(r.startSeconds === undefined ? {} : { startSeconds: r.startSeconds }),
     wallSeconds: round(r.wall, 2),
-    documentsPerSecond: round(r.counts.total / r.wall, 2),
+    documentsPerSecond: round(r.documents.completed / r.wall, 2),
     parallel,
     idealSeconds: round(idealSeconds, 2),
     utilisation: round(idealSeconds / r.wall, 3),
@@ -543,11 +604,13 @@ function describeRun(title: string, r: RunFigures): string {
     `${title}: ${r.documents} documents, ${r.records} records`,
     `  wall time              ${r.wallSeconds} s (${r.documentsPerSecond} documents/s)` +
       (r.startSeconds === undefined ? '' : `, all started after ${r.startSeconds} s`),
-    `  ideal / utilisation    ${r.idealSeconds} s with ${r.parallel} jobs in parallel / ${pct(r.utilisation)}`,
+    `  ideal / utilisation    ${r.idealSeconds} s with ${r.parallel} jobs in parallel / ${pct(r.utilisation)}` +
+      (r.timedOut ? ' (timed out: an upper bound)' : ''),
     `  through batch          ${pct(r.batchShare)} (${r.batchRecords} batch records, ${r.onDemandRecords} on-demand)`,
     `  jobs                   ${r.jobsCreated} created; records per job min ${r.recordsPerJob.min}, ` +
       `median ${r.recordsPerJob.median}, max ${r.recordsPerJob.max}; ${JSON.stringify(r.jobStatuses)}`,
-    `  documents              ${r.completed} completed, ${r.failed} failed, ${r.cancelled} cancelled; ` +
+    `  documents              ${r.completed} completed, ${r.failed} failed, ${r.cancelled} cancelled, ` +
+      `${r.running} running${r.timedOut ? ' (timed out)' : ''}; ` +
       `${r.chunkMismatches} with a chunk count other than asked`,
     `  workflows              ${JSON.stringify(h.workflows)}; ${h.inspected} histories read in ${h.seconds} s` +
       (h.sampled ? ' (documents sampled)' : ''),
