@@ -291,6 +291,8 @@ async function main(): Promise<void> {
       instant: args.instant,
       directConcurrency: args.mode === 'direct' ? args.directConcurrency : undefined,
       historySample: args.historySample,
+      runTimeoutMinutes: args.runTimeoutMinutes,
+      inProcessWorker: args.inProcessWorker,
       set: args.set,
     },
     emulator: {
