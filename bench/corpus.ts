@@ -9,20 +9,21 @@
  * went through batch inference; writes bench/results/corpus-<name>.json.
  */
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { cpus, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, bundleWorkflowCode } from '@temporalio/worker';
 import { DocflowClient } from '../src/client';
 import { loadConfig, pipelineSettings } from '../src/config/load';
 import { startEmulator } from '../src/emulator';
 import { collectorWorkflowId } from '../src/shared/ids';
 import { statusQuery } from '../src/shared/messages';
-import { searchAttributeKeys } from '../src/shared/search-attributes';
 import { createObjectStore } from '../src/store';
-import { defaultCacheDir, resolveTemporalCli } from '../src/temporal/cli-binary';
 import { activityContextFromConfig, createWorkers } from '../src/worker';
+import { benchTemporalCli, startBenchServer } from './support/dev-server';
+import { machineNote } from './support/machine';
+import { median as medianOf, round } from './support/stats';
+import { syntheticContract } from './support/synthetic-contract';
 
 interface Args {
   corpus: 'cuad' | 'synthetic';
@@ -52,52 +53,6 @@ function parseArgs(argv: string[]): Args {
     cuadDir: resolve(get('cuad-dir') ?? join(__dirname, '../../shared/corpus/cuad/contracts')),
     out: get('out'),
   };
-}
-
-const PARTIES = [
-  'Alder',
-  'Birchwood',
-  'Cobalt',
-  'Dunmore',
-  'Elmstead',
-  'Fairhaven',
-  'Granite',
-  'Holloway',
-  'Ironvale',
-  'Juniper',
-];
-const STATES = ['Delaware', 'New York', 'California', 'Texas', 'Oregon', 'Illinois', 'Washington', 'Colorado'];
-const CLAUSES = [
-  'Supplier shall deliver the Products in accordance with the delivery schedule set out in Schedule A.',
-  'Customer shall pay each undisputed invoice within thirty (30) days of receipt; late amounts bear interest at 1.5% per month.',
-  'Either party may terminate this Agreement upon sixty (60) days written notice for convenience.',
-  'This Agreement renews automatically for successive one-year terms unless either party gives notice of non-renewal.',
-  'Supplier shall indemnify and hold harmless Customer from any and all claims arising out of the Products.',
-  'Neither party may assign this Agreement without the prior written consent of the other party.',
-  'Customer shall purchase exclusively from Supplier all of its requirements for the Products during the Term.',
-  'Each party shall keep the Confidential Information of the other party in strict confidence for five (5) years.',
-  'Supplier warrants that the Products will conform to the Specifications for twelve (12) months after delivery.',
-  'In no event shall either party be liable for indirect, incidental or consequential damages.',
-];
-
-/** A synthetic supply contract of a few pages, different for every index. */
-function syntheticContract(i: number): string {
-  const a = PARTIES[i % PARTIES.length] ?? 'Alder';
-  const b = PARTIES[(i * 7 + 3) % PARTIES.length] ?? 'Birchwood';
-  const state = STATES[i % STATES.length] ?? 'Delaware';
-  const day = (i % 27) + 1;
-  const lines = [
-    `SUPPLY AGREEMENT No. ${i}`,
-    '',
-    `This Supply Agreement is entered into as of January ${day}, 2025 by and between ${a} Components ${i} LLC ` +
-      `("Supplier") and ${b} Manufacturing ${i} Inc. ("Customer").`,
-    '',
-  ];
-  for (let s = 1; s <= 24; s++) {
-    lines.push(`${s}. ${CLAUSES[(i + s) % CLAUSES.length] ?? ''} Section reference ${i}-${s}.`, '');
-  }
-  lines.push(`25. Governing Law. This Agreement shall be governed by the laws of the State of ${state}.`, '');
-  return lines.join('\n');
 }
 
 async function corpusFiles(args: Args, dir: string): Promise<string[]> {
@@ -132,7 +87,7 @@ interface RunResult {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   Runtime.install({ logger: new DefaultLogger('ERROR') });
-  const cli = await resolveTemporalCli({ cacheDir: defaultCacheDir(), log: (m) => process.stderr.write(`${m}\n`) });
+  const cli = await benchTemporalCli();
   const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../src/workflows') });
   const work = await mkdtemp(join(tmpdir(), 'docflow-bench-'));
   const files = await corpusFiles(args, join(work));
@@ -140,9 +95,7 @@ async function main(): Promise<void> {
   try {
     for (let run = 1; run <= args.runs; run++) {
       // A fresh server per run: the same documents on one server would attach to the first run's results.
-      const env = await TestWorkflowEnvironment.createLocal({
-        server: { executable: cli.executable, ip: '127.0.0.1', searchAttributes: searchAttributeKeys },
-      });
+      const env = await startBenchServer(cli);
       const storeDir = join(work, `store-${run}`);
       await mkdir(storeDir);
       const store = createObjectStore({ kind: 'file', root: storeDir });
@@ -210,15 +163,12 @@ async function main(): Promise<void> {
     await rm(work, { recursive: true, force: true });
   }
 
-  const median = (pick: (r: RunResult) => number) => {
-    const v = results.map(pick).sort((a, b) => a - b);
-    return v[Math.floor((v.length - 1) / 2)] ?? 0;
-  };
+  const median = (pick: (r: RunResult) => number) => medianOf(results.map(pick));
   const summary = {
     corpus: args.corpus,
     documents: results[0]?.documents,
     runs: results.length,
-    machine: `${cpus().length} cores, Node ${process.version}`,
+    machine: machineNote().summary,
     settings: { maxWaitMs: args.maxWaitMs, chunkTokens: args.chunkTokens, window: args.window },
     median: {
       wallSeconds: median((r) => r.wallSeconds),
@@ -246,11 +196,6 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
-}
-
-function round(n: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(n * f) / f;
 }
 
 main().catch((err: unknown) => {
