@@ -171,15 +171,27 @@ export class DocflowClient {
         `invalid batch id "${batchId}": use lowercase letters, digits and dashes (max 63)`,
       );
     }
+    const workflowId = corpusWorkflowId(batchId);
+    if (!options.files?.length && !options.uris?.length && !options.prefixUri) {
+      throw permanentError('INVALID_INPUT', 'a corpus needs files, uris or an s3:// prefix');
+    }
+    const existing = await this.describe(workflowId);
+    if (existing) return { batchId, workflowId, attached: true };
     let source: CorpusSource;
-    if (options.files?.length) source = { kind: 'paths', paths: options.files };
-    else if (options.uris?.length) source = { kind: 'uris', uris: options.uris };
-    else if (options.prefixUri) source = { kind: 'prefix', prefixUri: options.prefixUri };
-    else throw permanentError('INVALID_INPUT', 'a corpus needs files, uris or an s3:// prefix');
+    if (options.files?.length || options.uris?.length) {
+      // The list goes to the store, not into the workflow's input: a corpus of any size starts with a small payload.
+      const key = storeKeys.corpusSources(batchId);
+      const list = options.files?.length ? { paths: options.files } : { uris: options.uris };
+      await this.store.put(`${this.config.store.uri.replace(/\/+$/, '')}/${key}`, JSON.stringify(list), {
+        contentType: 'application/json',
+      });
+      source = { kind: 'listed', key };
+    } else {
+      source = { kind: 'prefix', prefixUri: options.prefixUri as string };
+    }
     const settings = this.settings(options.settings);
     getTask(settings.taskId);
     const priority = options.priority ?? this.config.pipeline.priority;
-    const workflowId = corpusWorkflowId(batchId);
     const input: AnalyzeCorpusInput = {
       batchId,
       source,
@@ -187,8 +199,6 @@ export class DocflowClient {
       settings,
       window: options.window ?? this.config.pipeline.corpusWindow,
     };
-    const existing = await this.describe(workflowId);
-    if (existing) return { batchId, workflowId, attached: true };
     await this.temporal.workflow.start<typeof analyzeCorpus>('analyzeCorpus', {
       workflowId,
       taskQueue: this.config.temporal.taskQueue,

@@ -111,6 +111,9 @@ export async function createWorkers(options: CreateWorkersOptions): Promise<Docf
     taskQueue: config.temporal.taskQueue,
     ...workflowSource,
     activities: activities.pipeline,
+    maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
+    // A document waiting hours for its batch job need not hold memory: it is replayed from history when it wakes.
+    maxCachedWorkflows: config.worker.maxCachedWorkflows,
     ...options.overrides,
   });
   const bedrock = await Worker.create({

@@ -94,8 +94,16 @@ export function createCorpusActivities(ctx: ActivityContext) {
         entries.push({ docId, source });
       };
 
-      if (input.source.kind === 'paths') {
-        for (const [i, path] of input.source.paths.entries()) {
+      let source = input.source;
+      if (source.kind === 'listed') {
+        const listed = JSON.parse(await ctx.store.getText(uriOf(ctx, source.key))) as {
+          paths?: string[];
+          uris?: DocumentSource[];
+        };
+        source = listed.paths ? { kind: 'paths', paths: listed.paths } : { kind: 'uris', uris: listed.uris ?? [] };
+      }
+      if (source.kind === 'paths') {
+        for (const [i, path] of source.paths.entries()) {
           Context.current().heartbeat(i);
           let bytes: Buffer;
           try {
@@ -110,10 +118,10 @@ export function createCorpusActivities(ctx: ActivityContext) {
         }
       } else {
         const sources: DocumentSource[] = [];
-        if (input.source.kind === 'uris') {
-          sources.push(...input.source.uris);
-        } else {
-          for await (const object of ctx.store.listAll(input.source.prefixUri)) {
+        if (source.kind === 'uris') {
+          sources.push(...source.uris);
+        } else if (source.kind === 'prefix') {
+          for await (const object of ctx.store.listAll(source.prefixUri)) {
             if (SUPPORTED_EXTENSIONS.includes(extname(object.key).toLowerCase())) {
               sources.push({ uri: object.uri, name: basename(object.key) });
             }

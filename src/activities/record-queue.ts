@@ -223,6 +223,11 @@ export function createRecordQueueActivities(ctx: ActivityContext) {
       return { claimed, waiting: waitingOf(queue.slice(head).map((q) => q.group)) };
     },
 
+    /** Counts what waits in the queue (records, bytes, oldest arrival per priority), claiming nothing. */
+    async countQueue(input: { collectorWorkflowId: string }): Promise<{ waiting: WaitingByPriority }> {
+      return { waiting: waitingOf((await listGroups(input.collectorWorkflowId)).map((q) => q.group)) };
+    },
+
     /**
      * Takes the groups whose maximum wait is over out of the queue and tells their documents to invoke them
      * on-demand. Only the collector calls it, for a tail below Bedrock's minimum with nothing else coming.

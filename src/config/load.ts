@@ -36,6 +36,7 @@ export interface DocflowConfig {
     modelId: string;
     requestsPerSecond: number;
   };
+  worker: { maxConcurrentActivities: number; maxCachedWorkflows: number };
   pipeline: {
     task: string;
     taskFiles: string[];

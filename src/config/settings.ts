@@ -137,6 +137,21 @@ export const SETTINGS = [
     5,
     'Bedrock-facing activity starts per second across all workers (protects the account quota).',
   ),
+  // Worker processes
+  spec(
+    'worker.maxConcurrentActivities',
+    'DOCFLOW_WORKER_MAX_ACTIVITIES',
+    int(1, 10_000),
+    32,
+    'Activities one worker process runs at once on the main task queue (extraction is CPU-bound: more than a few per core only adds memory).',
+  ),
+  spec(
+    'worker.maxCachedWorkflows',
+    'DOCFLOW_WORKER_MAX_CACHED_WORKFLOWS',
+    int(2, 100_000),
+    1_000,
+    'Workflows one worker process keeps in memory between their tasks; others are replayed from history when they wake (documents waiting for a batch job are cheap to replay).',
+  ),
   // Pipeline
   spec(
     'pipeline.task',

@@ -64,6 +64,8 @@ export const storeKeys = {
   recordQueue: (collectorWorkflowId: string) => `queue/${collectorWorkflowId}/`,
   jobOutputPrefix: (jobKey: string, jobName: string) => `jobs/${jobKey}/output/${jobName}/`,
   corpusManifest: (batchId: string) => `corpora/${batchId}/manifest.jsonl`,
+  /** What a client asked a corpus to analyse: `{ paths }` or `{ uris }`. */
+  corpusSources: (batchId: string) => `corpora/${batchId}/sources.json`,
   corpusSummary: (batchId: string) => `corpora/${batchId}/summary.json`,
   corpusCsv: (batchId: string) => `corpora/${batchId}/summary.csv`,
   corpusReport: (batchId: string) => `corpora/${batchId}/report.md`,

@@ -384,7 +384,10 @@ export type CorpusSource =
   | { kind: 'uris'; uris: DocumentSource[] }
   | { kind: 'prefix'; prefixUri: string }
   /** Local files, readable by the workers (embedded mode): uploaded to the store when the manifest is made. */
-  | { kind: 'paths'; paths: string[] };
+  | { kind: 'paths'; paths: string[] }
+  /** A list of paths or sources written to the store by the client (`corpora/<batchId>/sources.json`), so a corpus
+   * of any size starts with a small input. */
+  | { kind: 'listed'; key: string };
 
 export interface AnalyzeCorpusInput {
   batchId: string;

@@ -180,9 +180,10 @@ export async function batchCollector(initial: CollectorState): Promise<void> {
     if (!state.paused) {
       const coming = comingRecords(now);
       const plan = planFlush({
-        // Uncertain arrivals only count when nothing more is coming: then everything waiting goes out anyway.
+        // Uncertain arrivals count as coming while more is coming (they size jobs, but no job is claimed on them), and
+        // as waiting once nothing is: then everything waiting goes out anyway, and the claim counts what is there.
         waiting: coming > 0 ? state.waiting : addWaiting(state.waiting, uncertain),
-        comingRecords: coming,
+        comingRecords: coming > 0 ? coming + total(uncertain) : 0,
         activeJobs: state.activeJobs.length,
         settings: state.settings,
         now,
@@ -266,6 +267,11 @@ export async function batchCollector(initial: CollectorState): Promise<void> {
       }),
     );
     if (!result) return;
+    // While a corpus is still arriving, job sizes depend on an exact count: arrivals during the claim may or may not be
+    // in its count, so count once more (everything that arrived before this count is in it for sure).
+    if (total(uncertain) > 0 && comingRecords(Date.now()) > 0) {
+      await claim(() => queue.countQueue({ collectorWorkflowId: info.workflowId }));
+    }
     const claimed = new Map(result.claimed.map((c) => [c.jobKey, c]));
     const starts: Promise<unknown>[] = [];
     for (const job of planned) {

@@ -23,6 +23,8 @@ import type {
 } from '../shared/types';
 import { TERMINAL_JOB_STATUSES } from '../shared/types';
 import { describeFailure } from './failure-reason';
+import { nextPollDelay } from './poll-interval';
+import type { JobSighting } from './poll-interval';
 
 const pipeline = proxyActivities<PipelineActivities>({
   startToCloseTimeout: '30 minutes',
@@ -32,7 +34,7 @@ const pipeline = proxyActivities<PipelineActivities>({
 
 /**
  * One Bedrock batch job: write its JSONL input from the records it claimed, create it with a deterministic client
- * request token, poll it with durable timers, collect what it produced (joined by record id), tell every document
+ * request token, poll it with durable timers (timed by the job's own progress), collect what it produced (joined by record id), tell every document
  * its results (from an activity, in pages) and report back to the collector. A Failed job is created again for the
  * same records under the job retry policy. Its input and state are counts and keys, whatever the job's size.
  */
@@ -132,8 +134,15 @@ export async function bedrockBatchJob(input: BatchJobInput): Promise<JobFinished
         progress.attempt = state.attempt;
       }
 
+      let previous: JobSighting | undefined;
       for (;;) {
         const job = await bedrock.getBatchJob({ jobArn: state.jobArn });
+        const sighting: JobSighting = {
+          at: Date.now(),
+          status: job.status,
+          processed: job.counters.processed,
+          total: job.counters.total,
+        };
         status = job.status;
         message = job.message;
         progress.status = job.status;
@@ -145,8 +154,9 @@ export async function bedrockBatchJob(input: BatchJobInput): Promise<JobFinished
         }
         details();
         if (TERMINAL_JOB_STATUSES.includes(job.status)) break;
+        state.pollIntervalMs = nextPollDelay(previous, sighting, state.pollIntervalMs, settings);
+        previous = sighting;
         await sleep(state.pollIntervalMs);
-        state.pollIntervalMs = Math.min(settings.pollMaxMs, Math.round(state.pollIntervalMs * settings.pollBackoff));
         if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > settings.continueAsNewAfterEvents) {
           await continueAsNew<typeof bedrockBatchJob>({ ...input, resume: state });
         }
