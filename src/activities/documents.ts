@@ -163,7 +163,6 @@ export function createDocumentActivities(ctx: ActivityContext, chunkReader: Chun
       const task = getTask(input.taskId);
       const withOutputs = [];
       for (const chunk of chunks) {
-        if (chunk.index % 50 === 0) Context.current().heartbeat();
         const result = JSON.parse(
           await ctx.store.getText(uriOf(ctx, storeKeys.chunkResult(docId, chunk.index))),
         ) as StoredChunkResult;
@@ -217,7 +216,8 @@ export function createDocumentActivities(ctx: ActivityContext, chunkReader: Chun
         alreadyDelivered: delivered,
         onDelivered: (key) => {
           delivered.push(key);
-          Context.current().heartbeat([...delivered]);
+          // A local activity (a document's finish) has no heartbeat: a retry notifies again, with the same event id.
+          if (!info.isLocal) Context.current().heartbeat([...delivered]);
         },
       },
     );

@@ -92,7 +92,7 @@ export interface TokenUsage {
   output: number;
 }
 
-export interface DocumentProgress {
+export interface DocumentProgress extends CostTotals {
   docId: string;
   name: string;
   batchId?: string;
@@ -104,15 +104,6 @@ export interface DocumentProgress {
   jobs: string[];
   /** Submission rounds so far (1 = first submission). */
   attempts: number;
-  /** Chunk results that came through batch inference / on-demand (all rounds). */
-  batchChunks: number;
-  onDemandChunks: number;
-  /** Why records went on-demand, with how many. */
-  onDemandReasons: Record<string, number>;
-  tokens: TokenUsage;
-  costUsd: number;
-  /** What the same tokens would have cost on-demand. */
-  onDemandUsd: number;
   startedAt: string;
   updatedAt: string;
   completedAt?: string;
@@ -131,19 +122,13 @@ export interface AnalysisSummary {
   conflicts: number;
 }
 
-export interface DocumentOutcome {
+export interface DocumentOutcome extends CostTotals {
   docId: string;
   workflowId: string;
   name: string;
   status: DocumentStatus;
   failureReason?: string;
   chunks: number;
-  tokens: TokenUsage;
-  costUsd: number;
-  onDemandUsd: number;
-  batchChunks: number;
-  onDemandChunks: number;
-  onDemandReasons: Record<string, number>;
   jobs: string[];
   resultUri?: string;
   reportUri?: string;
@@ -220,18 +205,12 @@ export interface DocumentWatcher {
 }
 
 /** What a document tells its corpus when it ends: counts and totals only. */
-export interface DocumentFinishedMessage {
+export interface DocumentFinishedMessage extends CostTotals {
   index: number;
   docId: string;
   status: DocumentStatus;
   failureReason?: string;
   chunks: number;
-  tokens: TokenUsage;
-  costUsd: number;
-  onDemandUsd: number;
-  batchChunks: number;
-  onDemandChunks: number;
-  onDemandReasons: Record<string, number>;
 }
 
 export type BatchJobStatus =
@@ -412,15 +391,17 @@ export interface CorpusCounts {
   running: number;
 }
 
-/** Where records went and what they cost, for people who pay the bill. */
+/** Where records went and what they cost, for people who pay the bill: per document and per corpus. */
 export interface CostTotals {
   tokens: TokenUsage;
   /** What was paid (batch price for batch records, on-demand price for the rest). */
   costUsd: number;
   /** What the same tokens would have cost on-demand. */
   onDemandUsd: number;
+  /** Chunk results that came through batch inference / on-demand (all rounds). */
   batchChunks: number;
   onDemandChunks: number;
+  /** Why records went on-demand, with how many. */
   onDemandReasons: Record<string, number>;
 }
 

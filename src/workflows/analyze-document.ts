@@ -229,32 +229,23 @@ export async function analyzeDocument(input: AnalyzeDocumentInput): Promise<Docu
     for (;;) {
       progress.attempts = round;
       for (const i of roundIndexes) chunks.set(i, { attempt: round, state: 'pending' });
+      if (round > 1) {
+        // The first round's records were written (and enqueued) by prepareDocument.
+        await pipeline.submitRound({
+          docId,
+          attempt: round,
+          chunkIndexes: roundIndexes,
+          taskId: settings.taskId,
+          modelId: settings.modelId,
+          priority: input.priority,
+          enqueue: batchMode ? enqueueTarget() : undefined,
+        });
+      }
       if (!batchMode) {
-        if (round > 1) {
-          await pipeline.submitRound({
-            docId,
-            attempt: round,
-            chunkIndexes: roundIndexes,
-            taskId: settings.taskId,
-            modelId: settings.modelId,
-            priority: input.priority,
-          });
-        }
         setStage('invoking');
         const reason = settings.mode === 'on-demand' ? 'on-demand mode' : 'high priority';
         await invokeOnDemand(roundIndexes, round, reason);
       } else {
-        if (round > 1) {
-          await pipeline.submitRound({
-            docId,
-            attempt: round,
-            chunkIndexes: roundIndexes,
-            taskId: settings.taskId,
-            modelId: settings.modelId,
-            priority: input.priority,
-            enqueue: enqueueTarget(),
-          });
-        }
         setStage('waiting-batch');
         for (;;) {
           const remaining = deadline - Date.now();

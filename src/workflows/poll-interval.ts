@@ -16,8 +16,8 @@ const MIN_POLL_MS = 1_000;
 /**
  * How long to wait before looking at a job again. Before a job runs, the wait grows from `pollInitialMs` by
  * `pollBackoff` up to `pollMaxMs`. Once it runs, Bedrock's progress counters tell its rate: the next look is when the
- * job should be done (a tenth later, so one look usually finds it finished), within `pollMaxMs`. The first look at a
- * running job is followed by a short one that measures the rate. Pure and deterministic.
+ * job should be done (a second or 2 % later, so one look usually finds it finished), within `pollMaxMs`. The first
+ * look at a running job is followed by a short one that measures the rate. Pure and deterministic.
  */
 export function nextPollDelay(
   previous: JobSighting | undefined,
@@ -38,5 +38,5 @@ export function nextPollDelay(
   const elapsed = current.at - previous.at;
   if (done <= 0 || elapsed <= 0) return backoff();
   const remainingMs = ((current.total - current.processed) * elapsed) / done;
-  return clamp(remainingMs * 1.1);
+  return clamp(remainingMs + Math.max(MIN_POLL_MS, remainingMs * 0.02));
 }

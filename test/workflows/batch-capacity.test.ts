@@ -3,7 +3,7 @@ import type { WorkflowExecutionInfo } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DocflowClient } from '../../src/client';
 import { collectorWorkflowId } from '../../src/shared/ids';
-import { jobProgressQuery, statusQuery } from '../../src/shared/messages';
+import { jobProgressQuery, statusQuery, updateLimitsUpdate } from '../../src/shared/messages';
 import { activityContextFromConfig } from '../../src/worker';
 import { shortContract, writeTempFiles } from '../support/documents';
 import { historySize } from '../support/history';
@@ -146,6 +146,15 @@ describe('batch capacity', () => {
       expect(status.jobsReclaimed).toBe(1);
       expect(status.activeJobs).toHaveLength(0);
       expect(status.jobsStarted).toBe(2);
+
+      // Limits change through a validated update: a bad value is refused before it reaches the collector.
+      const collector = t.client.workflow.getHandle(collectorWorkflowId(p.settings.modelId, p.taskQueue));
+      await expect(collector.executeUpdate(updateLimitsUpdate, { args: [{ maxConcurrentJobs: 0 }] })).rejects.toThrow(
+        /maxConcurrentJobs must be a whole number from 1 to 1000/,
+      );
+      const changed = await collector.executeUpdate(updateLimitsUpdate, { args: [{ maxConcurrentJobs: 3 }] });
+      expect(changed.maxConcurrentJobs).toBe(3);
+      expect((await collector.query(statusQuery)).settings.maxConcurrentJobs).toBe(3);
     } finally {
       await p.stop();
     }
