@@ -3,12 +3,13 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { spread } from '../core/job-sizes';
 import { documentWorkflowId, storeKeys } from '../shared/ids';
 import { enqueuedSignal, goOnDemandSignal, withdrawnSignal } from '../shared/messages';
-import { parseQueueKey, queueKey } from '../shared/queue-key';
+import { parseQueueKey, queueKey, roundKeyPrefix } from '../shared/queue-key';
 import type {
   CollectorSettings,
   CollectorState,
   EnqueuedMessage,
   GoOnDemandMessage,
+  Priority,
   QueuedGroup,
   WaitingByPriority,
 } from '../shared/types';
@@ -103,10 +104,11 @@ export async function enqueueGroup(
 export function createRecordQueueActivities(ctx: ActivityContext) {
   const prefix = (collectorWorkflowId: string) => queuePrefix(ctx, collectorWorkflowId);
 
-  async function listGroups(collectorWorkflowId: string): Promise<{ key: string; group: QueuedGroup }[]> {
+  /** The queue's groups in key order (priority, then arrival), or those under a narrower prefix of it. */
+  async function listGroups(collectorWorkflowId: string, under = ''): Promise<{ key: string; group: QueuedGroup }[]> {
     const base = storeKeys.recordQueue(collectorWorkflowId);
     const groups: { key: string; group: QueuedGroup }[] = [];
-    for await (const object of ctx.store.listAll(prefix(collectorWorkflowId))) {
+    for await (const object of ctx.store.listAll(`${prefix(collectorWorkflowId)}${under}`)) {
       const relative = object.key.slice(object.key.indexOf(base) + base.length);
       const group = parseQueueKey(relative);
       if (group) groups.push({ key: object.uri, group });
@@ -274,9 +276,15 @@ export function createRecordQueueActivities(ctx: ActivityContext) {
       return { records, waiting: waitingOf(left) };
     },
 
-    /** Takes a document's groups out of the queue (it was cancelled or failed) and tells the collector how many. */
-    async withdrawRecords(input: { collectorWorkflowId: string; docId: string }): Promise<{ records: number }> {
-      const queue = await listGroups(input.collectorWorkflowId);
+    /** Takes a document's round out of the queue (it was cancelled or failed) and tells the collector how many. */
+    async withdrawRecords(input: {
+      collectorWorkflowId: string;
+      docId: string;
+      priority: Priority;
+      /** When the document enqueued its current round: its groups' keys start with it. */
+      enqueuedAt: number;
+    }): Promise<{ records: number }> {
+      const queue = await listGroups(input.collectorWorkflowId, roundKeyPrefix(input));
       let records = 0;
       let bytes = 0;
       for (const { key, group } of queue) {

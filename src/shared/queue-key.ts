@@ -13,9 +13,17 @@ const KEY = /^p([0-2])\/(\d{13})-([0-9a-f]{24})-a(\d+)-o(\d+)-r(\d+)-b(\d+)-t([a
 /** The key of a group under its collector's queue prefix (`storeKeys.recordQueue`). */
 export function queueKey(group: QueuedGroup): string {
   return (
-    `p${RANK[group.priority]}/${String(Math.max(0, Math.floor(group.enqueuedAt))).padStart(13, '0')}-` +
-    `${group.docId}-a${group.attempt}-o${group.offset}-r${group.records}-b${Math.round(group.bytes)}-t${group.taskId}`
+    `${roundKeyPrefix(group)}a${group.attempt}-o${group.offset}-r${group.records}-b${Math.round(group.bytes)}` +
+    `-t${group.taskId}`
   );
+}
+
+/**
+ * The start of every key a document's round can have (splits keep priority and arrival time): listing it finds the
+ * round's groups without listing the whole queue.
+ */
+export function roundKeyPrefix(round: Pick<QueuedGroup, 'priority' | 'enqueuedAt' | 'docId'>): string {
+  return `p${RANK[round.priority]}/${String(Math.max(0, Math.floor(round.enqueuedAt))).padStart(13, '0')}-${round.docId}-`;
 }
 
 /** The group a key under the queue prefix names; undefined for anything else. */

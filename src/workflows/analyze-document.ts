@@ -171,13 +171,18 @@ export async function analyzeDocument(input: AnalyzeDocumentInput): Promise<Docu
 
   const batchMode = settings.mode === 'batch' && input.priority !== 'high';
   const collectorId = collectorWorkflowId(settings.modelId, info.taskQueue);
-  const enqueueTarget = () => ({
-    collectorWorkflowId: collectorId,
-    taskQueue: info.taskQueue,
-    settings: settings.collector,
-    corpusId: input.corpus?.corpusWorkflowId,
-    enqueuedAt: Date.now(),
-  });
+  /** When the current round was enqueued: its queue keys start with it (withdrawal lists only those). */
+  let enqueuedAt = 0;
+  const enqueueTarget = () => {
+    enqueuedAt = Date.now();
+    return {
+      collectorWorkflowId: collectorId,
+      taskQueue: info.taskQueue,
+      settings: settings.collector,
+      corpusId: input.corpus?.corpusWorkflowId,
+      enqueuedAt,
+    };
+  };
   let submittedToCollector = false;
   const deadline = Date.now() + settings.documentTimeoutMs;
 
@@ -309,7 +314,14 @@ export async function analyzeDocument(input: AnalyzeDocumentInput): Promise<Docu
     const cancelled = isCancellation(err);
     if (!cancelled) progress.failureReason = describeFailure(err);
     await CancellationScope.nonCancellable(async () => {
-      if (submittedToCollector) await pipeline.withdrawRecords({ collectorWorkflowId: collectorId, docId });
+      if (submittedToCollector) {
+        await pipeline.withdrawRecords({
+          collectorWorkflowId: collectorId,
+          docId,
+          priority: input.priority,
+          enqueuedAt,
+        });
+      }
       progress.completedAt = new Date(Date.now()).toISOString();
       setStage(cancelled ? 'cancelled' : 'failed');
       const outcome = outcomeOf(cancelled ? 'cancelled' : 'failed');
