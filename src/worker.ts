@@ -112,6 +112,8 @@ export async function createWorkers(options: CreateWorkersOptions): Promise<Docf
     ...workflowSource,
     activities: activities.pipeline,
     maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
+    // Documents prepare and finish as local activities: the same bound keeps extraction memory in check.
+    maxConcurrentLocalActivityExecutions: config.worker.maxConcurrentActivities,
     // A document waiting hours for its batch job need not hold memory: it is replayed from history when it wakes.
     maxCachedWorkflows: config.worker.maxCachedWorkflows,
     ...options.overrides,

@@ -156,6 +156,8 @@ export function createCorpusActivities(ctx: ActivityContext) {
       corpusWorkflowId: string;
       offset: number;
       limit: number;
+      /** Documents to announce to the collector as coming (this page and the next ones the corpus will start). */
+      announce?: number;
       priority: Priority;
       settings: PipelineSettings;
     }): Promise<{ started: number; attached: number; finished: DocumentFinishedMessage[] }> {
@@ -225,7 +227,7 @@ export function createCorpusActivities(ctx: ActivityContext) {
           staticSummary: `Batch collector for ${settings.modelId}`,
         });
       };
-      await announce(entries.length);
+      await announce(input.announce ?? entries.length);
       for (let i = 0; i < entries.length; i += START_CONCURRENCY) {
         Context.current().heartbeat(i);
         await Promise.all(

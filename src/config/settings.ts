@@ -143,7 +143,7 @@ export const SETTINGS = [
     'DOCFLOW_WORKER_MAX_ACTIVITIES',
     int(1, 10_000),
     32,
-    'Activities one worker process runs at once on the main task queue (extraction is CPU-bound: more than a few per core only adds memory).',
+    'Activities (and local activities) one worker process runs at once on the main task queue; extraction is CPU-bound, so more than a few per core only adds memory.',
   ),
   spec(
     'worker.maxCachedWorkflows',

@@ -408,6 +408,8 @@ export interface CostTotals {
 export interface CorpusResumeState {
   manifestCount: number;
   nextOffset: number;
+  /** Manifest entries [0, announced) the collector has been told are coming. */
+  announced?: number;
   counts: CorpusCounts;
   costs: CostTotals;
   chunks: number;

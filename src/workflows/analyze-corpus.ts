@@ -183,13 +183,19 @@ export async function analyzeCorpus(input: AnalyzeCorpusInput): Promise<CorpusOu
   try {
     while (!allDone()) {
       if (canStart()) {
-        const limit = Math.min(START_PAGE, inFlightLimit() - inFlight(), resume.manifestCount - resume.nextOffset);
+        const room = Math.min(inFlightLimit() - inFlight(), resume.manifestCount - resume.nextOffset);
+        const limit = Math.min(START_PAGE, room);
         const offset = resume.nextOffset;
+        // Everything about to start goes to the collector at once, not page by page: it sizes jobs for all of it.
+        const until = offset + room;
+        const announce = Math.max(0, until - (resume.announced ?? 0));
+        resume.announced = Math.max(resume.announced ?? 0, until);
         const started = await pipeline.startCorpusDocuments({
           batchId,
           corpusWorkflowId: info.workflowId,
           offset,
           limit,
+          announce,
           priority: input.priority,
           settings,
         });
