@@ -259,8 +259,8 @@ export const SETTINGS = [
     'batch.continueAsNewAfterEvents',
     'DOCFLOW_CONTINUE_AS_NEW_EVENTS',
     int(100, 50_000),
-    5_000,
-    'History events (signals counted) before a long-lived workflow continues as new.',
+    2_000,
+    'History events (signals counted) before a long-lived workflow continues as new (a short history replays quickly when another worker picks it up).',
   ),
   // Notifications
   spec('notify.webhookUrls', 'DOCFLOW_WEBHOOK_URLS', list, [], 'Webhook endpoints for completion and failure events.'),
