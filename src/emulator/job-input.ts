@@ -1,3 +1,5 @@
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import type { ObjectInfo, ObjectStore } from '../store/object-store';
 import type { InputRecord } from './job';
 import type { Quotas } from './options';
@@ -46,13 +48,13 @@ export async function readJobInput(
     if (jobBytes > quotas.maxJobBytes) {
       throw new InputRejected(`The input files total more than the maximum job size of ${quotas.maxJobBytes} bytes.`);
     }
-    let text: string;
+    let fileRecords: InputRecord[];
     try {
-      text = await store.getText(file.uri);
+      fileRecords = await readJsonl(await store.getStream(file.uri), name);
     } catch (err) {
+      if (err instanceof InputRejected) throw err;
       throw new InputRejected(`Unable to read input file ${file.uri}: ${(err as Error).message}`);
     }
-    const fileRecords = parseJsonl(text, name);
     if (fileRecords.length > quotas.maxRecordsPerFile) {
       throw new InputRejected(
         `Input file ${name} has ${fileRecords.length} records, more than the maximum of ${quotas.maxRecordsPerFile} records per file.`,
@@ -71,12 +73,16 @@ export async function readJobInput(
   return { files: files.map((f) => fileName(f.key)), records };
 }
 
-/** Every non-blank line must be a JSON object with a `modelInput` object and, if present, a string `recordId`. */
-function parseJsonl(text: string, file: string): InputRecord[] {
+/**
+ * Every non-blank line must be a JSON object with a `modelInput` object and, if present, a string `recordId`. Read
+ * line by line: a file of 50,000 records can be larger than the longest string V8 can hold.
+ */
+async function readJsonl(stream: Readable, file: string): Promise<InputRecord[]> {
   const records: InputRecord[] = [];
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = (lines[i] ?? '').trim();
+  let i = -1;
+  for await (const raw of createInterface({ input: stream, crlfDelay: Infinity })) {
+    i++;
+    const line = raw.trim();
     if (line === '') continue;
     const where = `line ${i + 1} of input file ${file}`;
     let value: unknown;

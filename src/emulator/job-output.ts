@@ -1,3 +1,5 @@
+import { createInterface } from 'node:readline';
+import { Readable } from 'node:stream';
 import type { ObjectStore } from '../store/object-store';
 import type { Job, OutputLine } from './job';
 import { hash32, shuffled } from './prng';
@@ -24,13 +26,19 @@ export async function writeJobOutput(
   const fileOf = new Map(job.records?.map((r) => [r.recordId, r.file]));
   for (const line of job.results) {
     const file = fileOf.get(line.recordId) ?? 'records.jsonl';
-    byFile.set(file, [...(byFile.get(file) ?? []), line]);
+    let lines = byFile.get(file);
+    if (!lines) byFile.set(file, (lines = []));
+    lines.push(line);
   }
   for (const [file, lines] of byFile) {
-    const body = shuffled(lines, hash32(seed, job.id, file))
-      .map((line) => JSON.stringify(line))
-      .join('\n');
-    await store.put(`${prefix}${file}.out`, `${body}\n`, { contentType: 'application/jsonl' });
+    const order = shuffled(lines, hash32(seed, job.id, file));
+    // Streamed line by line: a file of 50,000 records is larger than the longest string V8 can hold.
+    const body = Readable.from(
+      (function* () {
+        for (const line of order) yield `${JSON.stringify(line)}\n`;
+      })(),
+    );
+    await store.put(`${prefix}${file}.out`, body, { contentType: 'application/jsonl' });
   }
   if (!manifest) return;
   const counts = {
@@ -49,7 +57,7 @@ export async function readJobOutput(store: ObjectStore, job: Job): Promise<Map<s
   const lines = new Map<string, OutputLine>();
   for await (const info of store.listAll(jobOutputPrefix(job))) {
     if (!info.key.endsWith('.out') || info.key.endsWith('/manifest.json.out')) continue;
-    for (const raw of (await store.getText(info.uri)).split('\n')) {
+    for await (const raw of createInterface({ input: await store.getStream(info.uri), crlfDelay: Infinity })) {
       if (raw === '') continue;
       const line = JSON.parse(raw) as OutputLine;
       lines.set(line.recordId, line);
