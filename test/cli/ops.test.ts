@@ -21,8 +21,8 @@ let env: Record<string, string>;
 
 beforeAll(async () => {
   t = await connectTemporal();
-  // Batch jobs of any size (so one document makes a job), and low-priority documents that wait for minutes
-  // (so there is something running to cancel).
+  // Batch jobs of any size (so one document makes a job); the cancel tests make their jobs slow so that there is
+  // something running to cancel.
   p = await startTestPipeline(t, {
     settings: { 'batch.minRecordsPerJob': 1, 'batch.lowPriorityMaxWaitMs': 600_000 },
     emulator: { quotas: { minRecordsPerJob: 1 } },
@@ -163,6 +163,8 @@ describe('docflow cancel', () => {
       'cancel-a.txt': shortContract(`MARKER-CANCEL-A-${batchId}`),
       'cancel-b.txt': shortContract(`MARKER-CANCEL-B-${batchId}`),
     });
+    // Free job slots take records at once, whatever their priority: very slow jobs keep both documents running.
+    p.emulator.setFaults({ slowNextJobs: 2, slowJobFactor: 10_000 });
     await client.startCorpus({ files: paths, batchId, priority: 'low' });
     await eventually(
       () => client.list({ batchId, type: 'analyzeDocument', status: 'Running' }),
@@ -187,6 +189,7 @@ describe('docflow cancel', () => {
 
   it('cancels one document by its workflow id (JSON)', async () => {
     const { paths } = await writeTempFiles({ 'cancel-one.txt': shortContract(`MARKER-CANCEL-ONE-${randomUUID()}`) });
+    p.emulator.setFaults({ slowNextJobs: 1, slowJobFactor: 10_000 });
     const started = await client.startDocument({ file: paths[0], priority: 'low' });
     const run = await docflow('cancel', started.workflowId, '--json');
     expect(run.code).toBe(0);

@@ -149,9 +149,11 @@ describe('batch capacity', () => {
 
       // Limits change through a validated update: a bad value is refused before it reaches the collector.
       const collector = t.client.workflow.getHandle(collectorWorkflowId(p.settings.modelId, p.taskQueue));
-      await expect(collector.executeUpdate(updateLimitsUpdate, { args: [{ maxConcurrentJobs: 0 }] })).rejects.toThrow(
-        /maxConcurrentJobs must be a whole number from 1 to 1000/,
+      const refused = await collector.executeUpdate(updateLimitsUpdate, { args: [{ maxConcurrentJobs: 0 }] }).then(
+        () => undefined,
+        (err: unknown) => err as { cause?: { message?: string } },
       );
+      expect(refused?.cause?.message).toMatch(/maxConcurrentJobs must be a whole number from 1 to 1000/);
       const changed = await collector.executeUpdate(updateLimitsUpdate, { args: [{ maxConcurrentJobs: 3 }] });
       expect(changed.maxConcurrentJobs).toBe(3);
       expect((await collector.query(statusQuery)).settings.maxConcurrentJobs).toBe(3);
