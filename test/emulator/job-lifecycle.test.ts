@@ -88,7 +88,9 @@ async function withEmulator(options: TestEmulatorOptions, fn: (target: TestEmula
 
 describe('a job that succeeds', () => {
   it('goes Submitted → Validating → Scheduled → InProgress → Completed', async () => {
-    await withEmulator({ timings: { recordsPerSecond: 200 } }, async (slow) => {
+    // Each stage lasts long enough that a poll every few milliseconds sees it even on a loaded machine.
+    const stage = { submittedMs: 400, validatingMs: 400, scheduledMs: 400 };
+    await withEmulator({ timings: { ...stage, recordsPerSecond: 20 } }, async (slow) => {
       const { jobArn } = await submitJob(slow, { 'records.jsonl': claudeRecords(10) });
       expect(await statusTrail(slow, jobArn)).toEqual([
         'Submitted',
