@@ -208,6 +208,12 @@ interface RunFigures {
   jobsCreated: number;
   jobStatuses: Record<string, number>;
   recordsPerJob: Spread;
+  /**
+   * When Bedrock's slots were busy, in seconds from the start: the first and last job submitted, the last job ended, and
+   * the share of slot time (slots x wall) that jobs held a slot. The gap between the last job's end and the wall time
+   * is delivery, merging and the corpus summary.
+   */
+  timeline: { firstSubmitted: number; lastSubmitted: number; lastEnded: number; slotBusyShare: number };
   histories: HistoryFigures;
   collectorTaskMs: Spread;
   workerPeakRssMiB: number;
@@ -377,6 +383,7 @@ async function runOnce(args: Args, run: number, ctx: RunContext): Promise<RunFig
     const docflow = new DocflowClient(client, config, store);
     const batchId = `scale-${run}-${Date.now()}`;
     const started = process.hrtime.bigint();
+    const startedAt = Date.now();
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
     const deadline = args.runTimeoutMinutes > 0 ? Date.now() + args.runTimeoutMinutes * 60_000 : Infinity;
     let startSeconds: number | undefined;
@@ -408,6 +415,7 @@ async function runOnce(args: Args, run: number, ctx: RunContext): Promise<RunFig
       config,
       worker,
       startSeconds,
+      startedAt,
     });
   } finally {
     await worker.stop().catch(() => undefined);
@@ -531,6 +539,7 @@ async function finishRun(
     config: DocflowConfig;
     worker: BenchWorker;
     startSeconds?: number;
+    startedAt: number;
   },
 ): Promise<RunFigures> {
   const { peakRssBytes } = await r.worker.stop();
@@ -576,6 +585,7 @@ async function finishRun(
     jobsCreated: counters.jobsCreated,
     jobStatuses,
     recordsPerJob: spread(jobs.map((j) => j.records)),
+    timeline: jobTimeline(jobs, r.startedAt, r.wall, args.slots),
     histories,
     collectorTaskMs: histories.workflowTaskMs.batchCollector ?? spread([]),
     workerPeakRssMiB: round(peakRssBytes / 1024 ** 2, 1),
@@ -584,20 +594,44 @@ async function finishRun(
 }
 
 /** Every job the emulator knows, through the real Bedrock client: ListModelInvocationJobs, page by page. */
-async function listJobs(emulator: Emulator, config: DocflowConfig): Promise<{ status: string; records: number }[]> {
+async function listJobs(emulator: Emulator, config: DocflowConfig): Promise<ListedJob[]> {
   const bedrock = new BedrockClient({
     region: config.aws.region,
     endpoint: emulator.endpoint,
     credentials: bedrockCredentialsOverride(config, {}),
   });
-  const jobs: { status: string; records: number }[] = [];
+  const jobs: ListedJob[] = [];
   for await (const page of paginateListModelInvocationJobs({ client: bedrock, pageSize: 1000 }, {})) {
     for (const job of page.invocationJobSummaries ?? []) {
-      jobs.push({ status: job.status ?? 'unknown', records: job.totalRecordCount ?? 0 });
+      jobs.push({
+        status: job.status ?? 'unknown',
+        records: job.totalRecordCount ?? 0,
+        submittedAt: job.submitTime?.getTime() ?? 0,
+        endedAt: job.endTime?.getTime() ?? job.lastModifiedTime?.getTime() ?? 0,
+      });
     }
   }
   bedrock.destroy();
   return jobs;
+}
+
+interface ListedJob {
+  status: string;
+  records: number;
+  submittedAt: number;
+  endedAt: number;
+}
+
+function jobTimeline(jobs: ListedJob[], startedAt: number, wall: number, slots: number): RunFigures['timeline'] {
+  if (jobs.length === 0) return { firstSubmitted: 0, lastSubmitted: 0, lastEnded: 0, slotBusyShare: 0 };
+  const at = (ms: number) => round((ms - startedAt) / 1000, 1);
+  const busy = jobs.reduce((sum, j) => sum + Math.max(0, j.endedAt - j.submittedAt), 0) / 1000;
+  return {
+    firstSubmitted: at(Math.min(...jobs.map((j) => j.submittedAt))),
+    lastSubmitted: at(Math.max(...jobs.map((j) => j.submittedAt))),
+    lastEnded: at(Math.max(...jobs.map((j) => j.endedAt))),
+    slotBusyShare: round(busy / (slots * wall), 3),
+  };
 }
 
 function describeRun(title: string, r: RunFigures): string {
@@ -611,6 +645,8 @@ function describeRun(title: string, r: RunFigures): string {
     `  through batch          ${pct(r.batchShare)} (${r.batchRecords} batch records, ${r.onDemandRecords} on-demand)`,
     `  jobs                   ${r.jobsCreated} created; records per job min ${r.recordsPerJob.min}, ` +
       `median ${r.recordsPerJob.median}, max ${r.recordsPerJob.max}; ${JSON.stringify(r.jobStatuses)}`,
+    `  job timeline           first submitted ${r.timeline.firstSubmitted} s, last submitted ` +
+      `${r.timeline.lastSubmitted} s, last ended ${r.timeline.lastEnded} s; slots busy ${pct(r.timeline.slotBusyShare)}`,
     `  documents              ${r.completed} completed, ${r.failed} failed, ${r.cancelled} cancelled, ` +
       `${r.running} running${r.timedOut ? ' (timed out)' : ''}; ` +
       `${r.chunkMismatches} with a chunk count other than asked`,

@@ -12,6 +12,8 @@ export const EMBEDDED_DEFAULTS = {
   /** Emulated jobs move through their states in seconds: poll every 2 s, growing to 10 s, instead of 30 s to 10 min. */
   'batch.pollInitialMs': 2_000,
   'batch.pollMaxMs': 10_000,
+  /** The emulator starts a job in a few seconds, not minutes. */
+  'batch.jobStartupMs': 3_000,
 } as const;
 
 /** The store folder when `store.fileRoot` is left at its default: all embedded state lives under `embedded.dataDir`. */
@@ -26,6 +28,7 @@ export function embeddedConfig(loaded: LoadedConfig): DocflowConfig {
   if (isDefault('store.fileRoot')) config.store.fileRoot = embeddedStoreRoot(config.embedded.dataDir);
   if (isDefault('batch.maxWaitMs')) config.batch.maxWaitMs = EMBEDDED_DEFAULTS['batch.maxWaitMs'];
   if (isDefault('batch.pollInitialMs')) config.batch.pollInitialMs = EMBEDDED_DEFAULTS['batch.pollInitialMs'];
+  if (isDefault('batch.jobStartupMs')) config.batch.jobStartupMs = EMBEDDED_DEFAULTS['batch.jobStartupMs'];
   if (isDefault('batch.pollMaxMs')) {
     config.batch.pollMaxMs = Math.max(EMBEDDED_DEFAULTS['batch.pollMaxMs'], config.batch.pollInitialMs);
   }

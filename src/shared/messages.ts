@@ -15,6 +15,7 @@ import type {
   EnqueuedMessage,
   GoOnDemandMessage,
   JobFinishedMessage,
+  JobStartedMessage,
   RecordsComingMessage,
 } from './types';
 
@@ -32,6 +33,8 @@ export const recordsComingSignal = defineSignal<[RecordsComingMessage]>('records
 /** A document withdrew records it had enqueued (cancelled or failed): `records` is what it took out of the queue. */
 export const withdrawnSignal = defineSignal<[{ docId: string; records: number; bytes: number }]>('withdrawn');
 export const jobFinishedSignal = defineSignal<[JobFinishedMessage]>('jobFinished');
+/** A job was first seen processing records: how long Bedrock took to start it, for the sizing of the next jobs. */
+export const jobStartedSignal = defineSignal<[JobStartedMessage]>('jobStarted');
 export const pauseSignal = defineSignal('pause');
 export const resumeSignal = defineSignal('resume');
 export const flushNowSignal = defineSignal('flushNow');

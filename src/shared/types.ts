@@ -41,6 +41,11 @@ export interface CollectorSettings {
    * or a corpus window is full of documents waiting for this very job. 0 turns it off.
    */
   idleFlushMs?: number;
+  /**
+   * Expected time from creating a job to its first processed record (Bedrock's Submitted, Validating and Scheduled),
+   * until the collector has seen it from finished jobs: a free slot takes a smaller job rather than idle longer.
+   */
+  jobStartupMs?: number;
   jobTimeoutHours: number;
   /** First poll interval of a job; grows by `pollBackoff` up to `pollMaxMs`. */
   pollInitialMs: number;
@@ -256,6 +261,12 @@ export interface BatchJobResumeState {
   outputUri: string;
   records: number;
   history: BatchJobAttempt[];
+  /** Epoch ms at which the current attempt's job was created, and at which it was first seen processing records. */
+  createdAt?: number;
+  processingAt?: number;
+  /** The first and the latest sighting of the current attempt processing records: its rate. */
+  firstProcessing?: { at: number; processed: number };
+  lastProcessing?: { at: number; processed: number };
 }
 
 export interface BatchJobAttempt {
@@ -286,6 +297,16 @@ export interface JobFinishedMessage {
   records: number;
   succeeded: number;
   failed: number;
+  /** Milliseconds from creating the Bedrock job to seeing it process records, when it was seen doing so. */
+  startupMs?: number;
+  /** Records the job processed per second while InProgress, when two sightings showed it. */
+  recordsPerSecond?: number;
+}
+
+export interface JobStartedMessage {
+  jobWorkflowId: string;
+  /** Milliseconds from creating the Bedrock job to seeing it process records. */
+  startupMs: number;
 }
 
 export interface ActiveJob {
@@ -353,6 +374,12 @@ export interface CollectorState {
   coming: Record<string, ComingDocuments>;
   /** Records per enqueued first round, to estimate what announced documents will bring. */
   arrivals: { documents: number; records: number };
+  /** Records arrived from announced corpora since `since` (epoch ms): the rate at which a corpus's records come. */
+  intake?: { since: number; records: number };
+  /** Job start-up time seen on finished jobs (a moving average), in ms. */
+  jobStartupMs?: number;
+  /** Records per second one job processed, seen on finished jobs (a moving average). */
+  jobRecordsPerSecond?: number;
   activeJobs: ActiveJob[];
   nextSequence: number;
   stats: CollectorStats;

@@ -3,6 +3,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   isCancellation,
   proxyActivities,
   setCurrentDetails,
@@ -45,6 +46,9 @@ const START_PAGE = 200;
  * grows, without waiting for anything: the documents in flight report to the next run. Its workflow id carries the
  * batch id a user keeps.
  */
+/** Patch: a run starts the documents its window has room for before it continues as new. */
+const START_BEFORE_HANDOVER = 'corpus-starts-before-handover';
+
 export async function analyzeCorpus(input: AnalyzeCorpusInput): Promise<CorpusOutcome> {
   const { batchId, settings } = input;
   const info = workflowInfo();
@@ -206,7 +210,8 @@ export async function analyzeCorpus(input: AnalyzeCorpusInput): Promise<CorpusOu
       } else {
         await condition(() => allDone() || canStart() || mustContinueAsNew());
       }
-      if (mustContinueAsNew() && !allDone()) {
+      // Documents that may start go first (a run never hands over with room in its window), then the next run.
+      if (mustContinueAsNew() && !allDone() && !(canStart() && patched(START_BEFORE_HANDOVER))) {
         // Handlers run to completion first so no signal is lost between runs; documents in flight report to the next.
         await condition(allHandlersFinished);
         await continueAsNew<typeof analyzeCorpus>({

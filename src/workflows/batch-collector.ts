@@ -4,6 +4,7 @@ import {
   condition,
   continueAsNew,
   log,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -17,6 +18,7 @@ import {
   enqueuedSignal,
   flushNowSignal,
   jobFinishedSignal,
+  jobStartedSignal,
   pauseSignal,
   recordsComingSignal,
   resumeSignal,
@@ -28,7 +30,7 @@ import type { CollectorSettings, CollectorState, CollectorStatus, Priority, Wait
 import { bedrockBatchJob } from './bedrock-batch-job';
 import { validateLimitChange } from './collector-limits';
 import { planFlush } from './collector-plan';
-import type { FlushPlan } from './collector-plan';
+import type { FlushPlan, PlanIntake } from './collector-plan';
 
 const queue = proxyActivities<PipelineActivities>({
   startToCloseTimeout: '10 minutes',
@@ -41,6 +43,15 @@ const MAX_REPLANS = 3;
 
 /** Records a document is assumed to bring before any document has arrived. */
 const DEFAULT_RECORDS_PER_DOCUMENT = 1;
+
+/** Expected job start-up when neither the settings nor a finished job say (Bedrock takes minutes). */
+const DEFAULT_JOB_STARTUP_MS = 300_000;
+
+/**
+ * Patch: job sizes balanced so that every slot's work ends together, and a free slot takes a smaller job rather than
+ * idle longer than a job's start-up waiting for a full one.
+ */
+const BALANCED_JOBS = 'collector-balanced-jobs';
 
 /**
  * One long-lived collector per (model, task queue): packs records from many documents into shared Bedrock batch
@@ -105,7 +116,9 @@ export async function batchCollector(initial: CollectorState): Promise<void> {
       if (coming && message.corpusId) {
         coming.documents--;
         coming.updatedAt = now;
+        if (state.intake) state.intake.records += message.records;
         if (coming.documents <= 0) delete state.coming[message.corpusId];
+        if (Object.keys(state.coming).length === 0) state.intake = undefined;
       }
     }
     dirty = true;
@@ -114,6 +127,7 @@ export async function batchCollector(initial: CollectorState): Promise<void> {
     signals++;
     const coming = state.coming[corpusId];
     state.coming[corpusId] = { documents: (coming?.documents ?? 0) + documents, updatedAt: Date.now() };
+    state.intake ??= { since: Date.now(), records: 0 };
     dirty = true;
   });
   setHandler(withdrawnSignal, ({ records, bytes }) => {
@@ -136,6 +150,17 @@ export async function batchCollector(initial: CollectorState): Promise<void> {
   setHandler(jobFinishedSignal, (message) => {
     signals++;
     state.activeJobs = state.activeJobs.filter((j) => j.jobWorkflowId !== message.jobWorkflowId);
+    // Moving averages: Bedrock's queueing changes over a day, and one slow job should not set them alone.
+    // Jobs that told their start-up as they began (jobStarted) are not counted twice.
+    if (message.startupMs !== undefined && state.jobStartupMs === undefined) state.jobStartupMs = message.startupMs;
+    if (message.recordsPerSecond !== undefined && message.recordsPerSecond > 0) {
+      state.jobRecordsPerSecond = average(state.jobRecordsPerSecond, message.recordsPerSecond);
+    }
+    dirty = true;
+  });
+  setHandler(jobStartedSignal, ({ startupMs }) => {
+    signals++;
+    state.jobStartupMs = average(state.jobStartupMs, startupMs);
     dirty = true;
   });
   setHandler(pauseSignal, () => {
@@ -188,6 +213,7 @@ export async function batchCollector(initial: CollectorState): Promise<void> {
         settings: state.settings,
         now,
         flushRequested,
+        ...(patched(BALANCED_JOBS) ? { intake: intakeNow(now) } : {}),
       });
       const flushing = flushRequested;
       flushRequested = false;
@@ -231,6 +257,22 @@ export async function batchCollector(initial: CollectorState): Promise<void> {
     for (const [corpusId, coming] of Object.entries(state.coming)) {
       if (coming.updatedAt + staleAfterMs() <= now) delete state.coming[corpusId];
     }
+    if (Object.keys(state.coming).length === 0) state.intake = undefined;
+  }
+
+  /**
+   * How fast announced records arrive, how long a job takes to start and how fast it goes (seen on finished jobs,
+   * else configured), and what the running jobs hold.
+   */
+  function intakeNow(now: number): PlanIntake {
+    const intake = state.intake;
+    const elapsed = intake ? Math.max(1_000, now - intake.since) : 0;
+    return {
+      recordsPerSecond: intake && intake.records > 0 ? (intake.records * 1000) / elapsed : 0,
+      jobStartupMs: state.jobStartupMs ?? state.settings.jobStartupMs ?? DEFAULT_JOB_STARTUP_MS,
+      ...(state.jobRecordsPerSecond === undefined ? {} : { jobRecordsPerSecond: state.jobRecordsPerSecond }),
+      busy: state.activeJobs.map((j) => ({ records: j.records, startedAt: j.startedAt })),
+    };
   }
 
   function comingRecords(now: number): number {
@@ -394,6 +436,10 @@ export async function batchCollector(initial: CollectorState): Promise<void> {
         `${state.stats.jobsStarted} jobs started · ${state.stats.recordsSentOnDemand} records sent on-demand`,
     );
   }
+}
+
+function average(previous: number | undefined, seen: number): number {
+  return previous === undefined ? seen : (previous + seen) / 2;
 }
 
 function total(waiting: WaitingByPriority): number {

@@ -4,16 +4,18 @@ import {
   continueAsNew,
   getExternalWorkflowHandle,
   isCancellation,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
   sleep,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { SignalDefinition } from '@temporalio/workflow';
 import type { BedrockActivities, PipelineActivities } from '../activities';
 import { jobIdentity } from '../core/job-name';
 import { storeKeys } from '../shared/ids';
-import { jobFinishedSignal, jobProgressQuery } from '../shared/messages';
+import { jobFinishedSignal, jobProgressQuery, jobStartedSignal } from '../shared/messages';
 import type {
   BatchJobInput,
   BatchJobProgress,
@@ -22,6 +24,9 @@ import type {
   JobFinishedMessage,
 } from '../shared/types';
 import { TERMINAL_JOB_STATUSES } from '../shared/types';
+
+/** Patch: a job tells its collector how long Bedrock took to start it as soon as it sees it processing. */
+const REPORTS_STARTUP = 'job-reports-startup';
 import { describeFailure } from './failure-reason';
 import { nextPollDelay } from './poll-interval';
 import type { JobSighting } from './poll-interval';
@@ -68,6 +73,10 @@ export async function bedrockBatchJob(input: BatchJobInput): Promise<JobFinished
     records: progress.records,
     succeeded,
     failed,
+    ...(state?.createdAt !== undefined && state.processingAt !== undefined
+      ? { startupMs: Math.max(0, state.processingAt - state.createdAt) }
+      : {}),
+    ...jobRate(state),
   });
   const details = () =>
     setCurrentDetails(
@@ -126,6 +135,10 @@ export async function bedrockBatchJob(input: BatchJobInput): Promise<JobFinished
         });
         state.jobArn = created.jobArn;
         state.jobName = jobName;
+        state.createdAt = Date.now();
+        state.processingAt = undefined;
+        state.firstProcessing = undefined;
+        state.lastProcessing = undefined;
         state.outputUri = created.outputUri;
         state.pollIntervalMs = settings.pollInitialMs;
         state.history.push({ attempt: state.attempt, jobName, jobArn: created.jobArn, status: 'Submitted' });
@@ -145,6 +158,20 @@ export async function bedrockBatchJob(input: BatchJobInput): Promise<JobFinished
         };
         status = job.status;
         message = job.message;
+        if (state.processingAt === undefined && (job.status === 'InProgress' || (job.counters.processed ?? 0) > 0)) {
+          state.processingAt = sighting.at;
+          if (state.createdAt !== undefined && patched(REPORTS_STARTUP)) {
+            await tellCollector(jobStartedSignal, {
+              jobWorkflowId: info.workflowId,
+              startupMs: Math.max(0, state.processingAt - state.createdAt),
+            });
+          }
+        }
+        if (job.status === 'InProgress') {
+          const seen = { at: sighting.at, processed: job.counters.processed ?? 0 };
+          state.firstProcessing ??= seen;
+          state.lastProcessing = seen;
+        }
         progress.status = job.status;
         progress.counters = job.counters;
         const current = state.history[state.history.length - 1];
@@ -199,15 +226,24 @@ export async function bedrockBatchJob(input: BatchJobInput): Promise<JobFinished
   }
 
   async function reportToCollector(): Promise<void> {
-    await CancellationScope.nonCancellable(async () => {
-      try {
-        await getExternalWorkflowHandle(input.collectorWorkflowId).signal(
-          jobFinishedSignal,
-          finished ?? report('Failed', 0, progress.records),
-        );
-      } catch {
-        // The collector is gone (terminated by an operator): nothing is waiting for this slot.
-      }
-    });
+    await CancellationScope.nonCancellable(() =>
+      tellCollector(jobFinishedSignal, finished ?? report('Failed', 0, progress.records)),
+    );
   }
+
+  async function tellCollector<T>(signal: SignalDefinition<[T]>, message: T): Promise<void> {
+    try {
+      await getExternalWorkflowHandle(input.collectorWorkflowId).signal(signal, message);
+    } catch {
+      // The collector is gone (terminated by an operator): nothing is waiting for this slot.
+    }
+  }
+}
+
+/** The rate at which the job processed records, from its first and latest sightings InProgress. */
+function jobRate(state: BatchJobResumeState | undefined): { recordsPerSecond?: number } {
+  const first = state?.firstProcessing;
+  const last = state?.lastProcessing;
+  if (!first || !last || last.at <= first.at || last.processed <= first.processed) return {};
+  return { recordsPerSecond: ((last.processed - first.processed) * 1000) / (last.at - first.at) };
 }

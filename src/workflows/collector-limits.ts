@@ -14,6 +14,7 @@ const RULES: Rule[] = [
   ['maxWaitMs', nonNegativeInt, 'a whole number of milliseconds, 0 or more'],
   ['lowPriorityMaxWaitMs', nonNegativeInt, 'a whole number of milliseconds, 0 or more'],
   ['idleFlushMs', nonNegativeInt, 'a whole number of milliseconds, 0 or more'],
+  ['jobStartupMs', nonNegativeInt, 'a whole number of milliseconds, 0 or more'],
   ['jobTimeoutHours', (v) => Number.isInteger(v) && v >= 24 && v <= 168, 'a whole number of hours from 24 to 168'],
   ['pollInitialMs', (v) => Number.isInteger(v) && v >= 10, 'a whole number of milliseconds, 10 or more'],
   ['pollMaxMs', (v) => Number.isInteger(v) && v >= 10, 'a whole number of milliseconds, 10 or more'],

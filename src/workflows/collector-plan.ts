@@ -9,6 +9,23 @@ export interface PlanInput {
   settings: CollectorSettings;
   now: number;
   flushRequested: boolean;
+  /**
+   * What the collector knows about arrivals and jobs, to keep every slot busy (collectors started before it was known
+   * leave it out and plan as they did). With it, a free slot takes a smaller job rather than idle longer than a job
+   * takes to start, and job sizes are balanced so that the jobs of all slots end together.
+   */
+  intake?: PlanIntake;
+}
+
+export interface PlanIntake {
+  /** Records per second arriving from announced corpora (0: not known yet). */
+  recordsPerSecond: number;
+  /** Expected time from creating a job to its first processed record. */
+  jobStartupMs: number;
+  /** Records one job processes per second once started, when finished jobs have shown it. */
+  jobRecordsPerSecond?: number;
+  /** The running jobs: their records and when they were started (epoch ms). */
+  busy: { records: number; startedAt: number }[];
 }
 
 export interface FlushPlan {
@@ -34,7 +51,11 @@ export interface FlushPlan {
  *   everything waiting goes out now, spread over as many free slots as the minimum per job allows;
  * - below the minimum, records go on-demand only when nothing else is coming and their maximum wait is over: never
  *   while a corpus's records are still arriving, never while what waits system-wide reaches the minimum;
- * - with no free slot, records wait for a job to finish (slots are never exceeded).
+ * - with no free slot, records wait for a job to finish (slots are never exceeded);
+ * - a free slot does not idle longer than a job takes to start: when a full job's records would take longer than
+ *   that to arrive, the slot takes what waits now (at least the minimum), and the rest goes in later jobs. Job sizes
+ *   then divide what is expected over every slot, not only the free ones, since busy slots free up and take their
+ *   share.
  */
 export function planFlush(input: PlanInput): FlushPlan {
   const { settings, waiting, now } = input;
@@ -66,6 +87,12 @@ export function planFlush(input: PlanInput): FlushPlan {
   const sendNow = input.flushRequested || expired || coming === 0;
 
   const jobs: number[] = [];
+  if (free > 0 && total >= min && input.intake && !input.flushRequested && !expired) {
+    const balanced = planBalanced({ total, coming, free, min, maxSize, now, intake: input.intake, settings });
+    jobs.push(...balanced.jobs);
+    const plan = finish(jobs, undefined);
+    return balanced.wakeAt === undefined ? plan : { ...plan, wakeAt: earliest(plan.wakeAt, balanced.wakeAt) };
+  }
   if (free > 0 && total >= min) {
     if (sendNow) {
       const count = Math.min(free, Math.floor(total / min));
@@ -103,6 +130,99 @@ export function planFlush(input: PlanInput): FlushPlan {
     const wakeAt = left > 0 && firstExpiry !== undefined && firstExpiry > now ? firstExpiry : undefined;
     return wakeAt === undefined ? base : { ...base, wakeAt };
   }
+}
+
+/**
+ * Jobs for the free slots such that every slot's work ends at about the same time: each free slot gets the records it
+ * can process by then, after a job's start-up; busy slots take their share when their job ends. Records that are
+ * coming count: a job is not made smaller because its records are still on their way, unless waiting for them would
+ * idle the slot longer than starting a job costs. The last jobs of a corpus hold back twice the minimum until
+ * everything has arrived, so no tail below the minimum is stranded.
+ */
+function planBalanced(o: {
+  total: number;
+  coming: number;
+  free: number;
+  min: number;
+  maxSize: number;
+  now: number;
+  intake: PlanIntake;
+  settings: CollectorSettings;
+}): { jobs: number[]; wakeAt?: number } {
+  const { total, coming, free, min, maxSize, now, intake } = o;
+  const expected = total + coming;
+  const target = clamp(balancedJobSize(expected, free, o), min, maxSize);
+  const jobs: number[] = [];
+  let left = total;
+  let leftExpected = expected;
+  let wakeAt: number | undefined;
+  for (let slot = 0; slot < free && left >= min; slot++) {
+    let size = Math.min(left, target);
+    if (size < target && coming > 0) {
+      // A smaller job now, or a full one once its records are here: whichever leaves the slot idle for less.
+      const fullInMs = intake.recordsPerSecond > 0 ? ((target - size) / intake.recordsPerSecond) * 1000 : Infinity;
+      if (fullInMs <= intake.jobStartupMs) {
+        wakeAt = now + Math.max(1_000, Math.min(fullInMs, intake.jobStartupMs));
+        break;
+      }
+    }
+    if (coming > 0 && leftExpected - size < 2 * min) break;
+    // With everything here, a rest below the minimum joins this job (or the jobs are evened out).
+    if (coming === 0 && left - size > 0 && left - size < min) size = Math.min(left, maxSize);
+    jobs.push(size);
+    left -= size;
+    leftExpected -= size;
+  }
+  return wakeAt === undefined ? { jobs } : { jobs, wakeAt };
+}
+
+/**
+ * The job size that makes the work of every slot end together: free slots start now, busy slots once their job ends
+ * (its start-up plus its records at the per-job rate). Before any job has shown its rate, in records: busy jobs are
+ * taken as just started, so each free slot gets as much as a busy one holds plus an even share of what is left.
+ */
+function balancedJobSize(
+  expected: number,
+  free: number,
+  o: { now: number; intake: PlanIntake },
+): number {
+  const { intake, now } = o;
+  const rate = intake.jobRecordsPerSecond;
+  if (rate === undefined || rate <= 0) {
+    return Math.floor(
+      fill(
+        Array.from({ length: free }, () => 0).concat(intake.busy.map((b) => b.records)),
+        (level, held) => Math.max(0, level - held),
+        expected,
+      ),
+    );
+  }
+  const startupMs = intake.jobStartupMs;
+  const starts = [
+    ...Array.from({ length: free }, () => now),
+    ...intake.busy.map((b) => Math.max(now, b.startedAt + startupMs + (b.records / rate) * 1000)),
+  ];
+  // Records all slots process by `end` (epoch ms), each new job paying a start-up first.
+  const end = fill(starts, (at, start) => rate * Math.max(0, (at - start - startupMs) / 1000), expected);
+  return Math.floor(rate * Math.max(0, (end - now - startupMs) / 1000));
+}
+
+/** The smallest level at which the slots' amounts (`amount(level, slot)`, growing with level) add up to `total`. */
+function fill(slots: number[], amount: (level: number, slot: number) => number, total: number): number {
+  const sum = (level: number) => slots.reduce((acc, slot) => acc + amount(level, slot), 0);
+  let low = Math.min(...slots);
+  let high = low + 1;
+  while (sum(high) < total) high = low + (high - low) * 2;
+  for (let i = 0; i < 60 && high - low > 0.5; i++) {
+    const mid = (low + high) / 2;
+    if (sum(mid) >= total) high = mid;
+    else low = mid;
+  }
+  return high;
+}
+
+function earliest(a: number | undefined, b: number): number {
+  return a === undefined ? b : Math.min(a, b);
 }
 
 function clamp(value: number, low: number, high: number): number {

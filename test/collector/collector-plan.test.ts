@@ -118,3 +118,93 @@ describe('collector planning', () => {
     expect(plan({ waiting: waiting(0) })).toEqual({ jobs: [] });
   });
 });
+
+/**
+ * A corpus whose records arrive at `arrivalPerSecond` while Bedrock-like jobs run: each takes `startupS` before its
+ * first record and then `perJobRate` records a second. The plan is asked every `stepS`; returns when the last record
+ * is done and the job sizes.
+ */
+function simulate(o: {
+  records: number;
+  arrivalPerSecond: number;
+  perJobRate: number;
+  startupS: number;
+  intake: boolean;
+  stepS?: number;
+}): { finishS: number; jobs: number[] } {
+  const step = o.stepS ?? 0.5;
+  const running: number[] = []; // end times
+  const busy: { records: number; startedAt: number }[] = [];
+  const jobs: number[] = [];
+  let seenRate: number | undefined; // learned from the first job that ends, as the collector does
+  let arrived = 0;
+  let waitingNow = 0;
+  for (let t = 0; t < 100_000; t += step) {
+    const arriving = Math.min(o.records - arrived, Math.floor(o.arrivalPerSecond * (t + step)) - arrived);
+    arrived += arriving;
+    waitingNow += arriving;
+    for (let i = running.length - 1; i >= 0; i--) {
+      if ((running[i] as number) <= t) {
+        running.splice(i, 1);
+        busy.splice(i, 1);
+        seenRate = o.perJobRate;
+      }
+    }
+    const p = plan({
+      waiting: waiting(waitingNow, t * 1000),
+      comingRecords: o.records - arrived,
+      activeJobs: running.length,
+      now: t * 1000,
+      settings: { ...settings, maxWaitMs: 3_600_000 },
+      ...(o.intake
+        ? {
+            intake: {
+              recordsPerSecond: arrived / (t + step),
+              jobStartupMs: o.startupS * 1000,
+              ...(seenRate === undefined ? {} : { jobRecordsPerSecond: seenRate }),
+              busy: [...busy],
+            },
+          }
+        : {}),
+    });
+    for (const size of p.jobs) {
+      const records = Math.min(size, waitingNow);
+      if (records === 0) continue;
+      waitingNow -= records;
+      jobs.push(records);
+      running.push(t + o.startupS + records / o.perJobRate);
+      busy.push({ records, startedAt: t * 1000 });
+    }
+    if (arrived === o.records && waitingNow === 0 && running.length === 0) return { finishS: t, jobs };
+  }
+  throw new Error('the simulated corpus never finished');
+}
+
+describe('collector planning while a corpus arrives (simulated)', () => {
+  // The proportions of the scale benchmark: 27,000 records arriving over about 170 s, 20 slots of 4 records/s.
+  const corpus = { records: 27_000, arrivalPerSecond: 160, perJobRate: 4, startupS: 6.2 };
+  const ideal = corpus.startupS + corpus.records / (20 * corpus.perJobRate);
+
+  it('keeps slots busy while records arrive instead of waiting for full-size jobs', () => {
+    const before = simulate({ ...corpus, intake: false });
+    const after = simulate({ ...corpus, intake: true });
+    expect(after.finishS).toBeLessThan(before.finishS);
+    expect(ideal / after.finishS).toBeGreaterThan(0.8);
+    expect(Math.min(...after.jobs)).toBeGreaterThanOrEqual(settings.minRecordsPerJob);
+    expect(after.jobs.length).toBeLessThanOrEqual(80);
+  });
+
+  it('still makes one full-size job per slot when records arrive much faster than jobs start', () => {
+    const fast = simulate({ ...corpus, arrivalPerSecond: 5_000, intake: true });
+    expect(fast.jobs).toHaveLength(20);
+    expect(ideal / fast.finishS).toBeGreaterThan(0.95);
+  });
+
+  it('does no worse than full-size jobs for a small corpus', () => {
+    const small = { records: 2_700, arrivalPerSecond: 225, perJobRate: 4, startupS: 6.2 };
+    const before = simulate({ ...small, intake: false });
+    const after = simulate({ ...small, intake: true });
+    expect(after.finishS).toBeLessThanOrEqual(before.finishS);
+    expect(after.jobs).toHaveLength(20);
+  });
+});
