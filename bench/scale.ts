@@ -30,7 +30,7 @@ import { benchTemporalCli, startBenchServer } from './support/dev-server';
 import { measureHistories } from './support/history-stats';
 import type { HistoryFigures } from './support/history-stats';
 import { machineNote } from './support/machine';
-import { mapPool } from './support/pool';
+import { mapPool } from '../src/core/map-pool';
 import { median, round, spread } from './support/stats';
 import type { Spread } from './support/stats';
 import { syntheticContractWithChunks } from './support/synthetic-contract';
@@ -213,7 +213,16 @@ interface RunFigures {
    * the share of slot time (slots x wall) that jobs held a slot. The gap between the last job's end and the wall time
    * is delivery, merging and the corpus summary.
    */
-  timeline: { firstSubmitted: number; lastSubmitted: number; lastEnded: number; slotBusyShare: number };
+  timeline: {
+    firstSubmitted: number;
+    lastSubmitted: number;
+    lastEnded: number;
+    slotBusyShare: number;
+    /** Seconds from the start at which the last job workflow, document and corpus workflow closed. */
+    lastJobWorkflowClosed?: number;
+    lastDocumentClosed?: number;
+    corpusClosed?: number;
+  };
   histories: HistoryFigures;
   collectorTaskMs: Spread;
   workerPeakRssMiB: number;
@@ -585,7 +594,10 @@ async function finishRun(
     jobsCreated: counters.jobsCreated,
     jobStatuses,
     recordsPerJob: spread(jobs.map((j) => j.records)),
-    timeline: jobTimeline(jobs, r.startedAt, r.wall, args.slots),
+    timeline: {
+      ...jobTimeline(jobs, r.startedAt, r.wall, args.slots),
+      ...closedAt(histories.lastClosedAt, r.startedAt),
+    },
     histories,
     collectorTaskMs: histories.workflowTaskMs.batchCollector ?? spread([]),
     workerPeakRssMiB: round(peakRssBytes / 1024 ** 2, 1),
@@ -634,6 +646,18 @@ function jobTimeline(jobs: ListedJob[], startedAt: number, wall: number, slots: 
   };
 }
 
+function closedAt(last: Record<string, number>, startedAt: number): Partial<RunFigures['timeline']> {
+  const at = (type: string) => (last[type] === undefined ? undefined : round(((last[type] ?? 0) - startedAt) / 1000, 1));
+  const out: Partial<RunFigures['timeline']> = {};
+  const job = at('bedrockBatchJob');
+  const doc = at('analyzeDocument');
+  const corpus = at('analyzeCorpus');
+  if (job !== undefined) out.lastJobWorkflowClosed = job;
+  if (doc !== undefined) out.lastDocumentClosed = doc;
+  if (corpus !== undefined) out.corpusClosed = corpus;
+  return out;
+}
+
 function describeRun(title: string, r: RunFigures): string {
   const h = r.histories;
   return [
@@ -647,6 +671,8 @@ function describeRun(title: string, r: RunFigures): string {
       `median ${r.recordsPerJob.median}, max ${r.recordsPerJob.max}; ${JSON.stringify(r.jobStatuses)}`,
     `  job timeline           first submitted ${r.timeline.firstSubmitted} s, last submitted ` +
       `${r.timeline.lastSubmitted} s, last ended ${r.timeline.lastEnded} s; slots busy ${pct(r.timeline.slotBusyShare)}`,
+    `  closed                 last job workflow ${r.timeline.lastJobWorkflowClosed ?? '-'} s, last document ` +
+      `${r.timeline.lastDocumentClosed ?? '-'} s, corpus ${r.timeline.corpusClosed ?? '-'} s`,
     `  documents              ${r.completed} completed, ${r.failed} failed, ${r.cancelled} cancelled, ` +
       `${r.running} running${r.timedOut ? ' (timed out)' : ''}; ` +
       `${r.chunkMismatches} with a chunk count other than asked`,

@@ -6,7 +6,7 @@
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { tsToMs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
-import { mapPool } from './pool';
+import { mapPool } from '../../src/core/map-pool';
 import { round, spread } from './stats';
 import type { Spread } from './stats';
 
@@ -42,6 +42,8 @@ export interface HistoryFigures {
   largestEvent: { bytes: number } & Located;
   /** WorkflowTaskStarted → WorkflowTaskCompleted (ms), by workflow type. */
   workflowTaskMs: Record<string, Spread>;
+  /** The latest close time (epoch ms) of a run, by workflow type. */
+  lastClosedAt: Record<string, number>;
 }
 
 /** Lists every workflow run of the client's namespace and measures its history. */
@@ -50,7 +52,12 @@ export async function measureHistories(client: Client, options: HistoryOptions):
   const all: WorkflowExecutionInfo[] = [];
   for await (const wf of client.workflow.list()) all.push(wf);
   const workflows: Record<string, number> = {};
-  for (const wf of all) workflows[wf.type] = (workflows[wf.type] ?? 0) + 1;
+  const lastClosedAt: Record<string, number> = {};
+  for (const wf of all) {
+    workflows[wf.type] = (workflows[wf.type] ?? 0) + 1;
+    const closed = wf.closeTime?.getTime();
+    if (closed !== undefined) lastClosedAt[wf.type] = Math.max(lastClosedAt[wf.type] ?? 0, closed);
+  }
 
   const documents = all.filter((wf) => wf.type === 'analyzeDocument');
   const sampled = options.sample > 0 && documents.length > options.sample;
@@ -74,6 +81,7 @@ export async function measureHistories(client: Client, options: HistoryOptions):
     largestPayload: { bytes: 0, ...locate(all[0]) },
     largestEvent: { bytes: 0, ...locate(all[0]) },
     workflowTaskMs: {},
+    lastClosedAt,
   };
   const taskMs: Record<string, number[]> = {};
   await mapPool(chosen, options.concurrency, async (wf) => {

@@ -29,6 +29,8 @@ interface Delivery {
 
 /** Documents signalled at once while delivering a job's results. */
 const DELIVERY_CONCURRENCY = 16;
+/** Chunk results a job's collection writes to the store at once. */
+const RESULT_WRITE_CONCURRENCY = 32;
 
 export function createBatchJobActivities(ctx: ActivityContext) {
   /** The request lines a job claimed, read from its documents' request files. */
@@ -102,6 +104,24 @@ export function createBatchJobActivities(ctx: ActivityContext) {
       const records = await recordMap(input.jobKey);
       const results = new Map<string, RecordResult>();
       let processedLines = 0;
+      // Chunk results are written several at a time: one after another, a 50,000-record job would wait on 50,000
+      // round trips to the store.
+      const writes = new Set<Promise<void>>();
+      let writeFailure: { error: unknown } | undefined;
+      const write = async (uri: string, body: string) => {
+        while (writes.size >= RESULT_WRITE_CONCURRENCY) await Promise.race(writes);
+        if (writeFailure) throw writeFailure.error;
+        const pending: Promise<void> = ctx.store.put(uri, body, { contentType: 'application/json' }).then(
+          () => {
+            writes.delete(pending);
+          },
+          (error: unknown) => {
+            writes.delete(pending);
+            writeFailure ??= { error };
+          },
+        );
+        writes.add(pending);
+      };
 
       if (input.outputUri) {
         for await (const object of ctx.store.listAll(input.outputUri)) {
@@ -122,6 +142,8 @@ export function createBatchJobActivities(ctx: ActivityContext) {
           }
         }
       }
+      await Promise.all(writes);
+      if (writeFailure) throw writeFailure.error;
 
       const byDoc = new Map<string, { docId: string; builder: ChunkResultsBuilder }>();
       let succeeded = 0;
@@ -189,9 +211,7 @@ export function createBatchJobActivities(ctx: ActivityContext) {
           tokens: read.tokens,
           output: read.value,
         };
-        await ctx.store.put(uriOf(ctx, storeKeys.chunkResult(ref.docId, ref.chunkIndex)), JSON.stringify(stored), {
-          contentType: 'application/json',
-        });
+        await write(uriOf(ctx, storeKeys.chunkResult(ref.docId, ref.chunkIndex)), JSON.stringify(stored));
         return { chunkIndex: ref.chunkIndex, ok: true, ...priced };
       }
     },

@@ -1,3 +1,4 @@
+import { mapPool } from '../core/map-pool';
 import { Context } from '@temporalio/activity';
 import { chunkText } from '../core/chunker';
 import { decodeResponse, encodeRequest, modelFamily } from '../core/codecs';
@@ -53,6 +54,9 @@ export interface RoundInput {
   /** Absent: the records are only written (on-demand reads them). */
   enqueue?: EnqueueTarget;
 }
+
+/** Chunk results a document's merge reads from the store at once. */
+const CHUNK_READ_CONCURRENCY = 16;
 
 export function createDocumentActivities(ctx: ActivityContext, chunkReader: ChunkReader) {
   const readChunks = (docId: string) => chunkReader.read(docId);
@@ -161,13 +165,13 @@ export function createDocumentActivities(ctx: ActivityContext, chunkReader: Chun
       const { docId, name } = input.outcome;
       const chunks = await readChunks(docId);
       const task = getTask(input.taskId);
-      const withOutputs = [];
-      for (const chunk of chunks) {
+      // Read several at a time: a document of hundreds of chunks should not wait on hundreds of round trips.
+      const withOutputs = await mapPool(chunks, CHUNK_READ_CONCURRENCY, async (chunk) => {
         const result = JSON.parse(
           await ctx.store.getText(uriOf(ctx, storeKeys.chunkResult(docId, chunk.index))),
         ) as StoredChunkResult;
-        withOutputs.push({ ...chunk, output: result.output });
-      }
+        return { ...chunk, output: result.output };
+      });
       const analysis = mergeChunkResults(task, withOutputs);
       const meta = { docId, name, taskId: input.taskId, modelId: input.modelId, chunks: chunks.length };
       const resultUri = await writeJson(storeKeys.documentResult(docId), { ...meta, analysis });

@@ -161,6 +161,11 @@ export function createRecordQueueActivities(ctx: ActivityContext) {
       maxJobBytes: number;
       /** Spread what the queue holds over up to `jobs.length` jobs instead of the sizes given (everything goes). */
       spread?: { maxRecords: number };
+      /**
+       * Nothing more is coming: when the jobs would leave fewer than `minRecords` behind (the collector's count can
+       * be above or below what the queue holds), they take everything instead, evenly, within `maxRecords` each.
+       */
+      absorbTail?: { maxRecords: number };
     }): Promise<{ claimed: ClaimedJob[]; waiting: WaitingByPriority }> {
       const claimed: ClaimedJob[] = [];
       let fresh: { jobKey: string; records: number }[] = [];
@@ -179,6 +184,14 @@ export function createRecordQueueActivities(ctx: ActivityContext) {
         const count = Math.min(fresh.length, Math.floor(total / input.minRecords));
         const sizes = spread(Math.min(total, count * input.spread.maxRecords), count);
         fresh = fresh.slice(0, count).map((job, i) => ({ ...job, records: sizes[i] as number }));
+      } else if (input.absorbTail && fresh.length > 0) {
+        const total = queue.reduce((n, q) => n + q.group.records, 0);
+        const planned = fresh.reduce((n, job) => n + job.records, 0);
+        const count = Math.min(fresh.length, Math.floor(total / input.minRecords));
+        if (total - planned < input.minRecords && count > 0 && total <= count * input.absorbTail.maxRecords) {
+          const sizes = spread(total, count);
+          fresh = fresh.slice(0, count).map((job, i) => ({ ...job, records: sizes[i] as number }));
+        }
       }
       let head = 0;
       for (const job of fresh) {

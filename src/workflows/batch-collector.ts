@@ -204,21 +204,24 @@ export async function batchCollector(initial: CollectorState): Promise<void> {
 
     if (!state.paused) {
       const coming = comingRecords(now);
+      const balanced = patched(BALANCED_JOBS);
       const plan = planFlush({
-        // Uncertain arrivals count as coming while more is coming (they size jobs, but no job is claimed on them), and
-        // as waiting once nothing is: then everything waiting goes out anyway, and the claim counts what is there.
+        // Uncertain arrivals count as waiting once nothing is coming: then everything waiting goes out anyway, and the
+        // claim counts what is there. While more is coming they are left out: they may be in the last count already,
+        // and counting them twice would make the planner believe in records that never come (a stranded tail).
+        // (Collectors started before balanced jobs counted them as coming.)
         waiting: coming > 0 ? state.waiting : addWaiting(state.waiting, uncertain),
-        comingRecords: coming > 0 ? coming + total(uncertain) : 0,
+        comingRecords: coming > 0 ? coming + (balanced ? 0 : total(uncertain)) : 0,
         activeJobs: state.activeJobs.length,
         settings: state.settings,
         now,
         flushRequested,
-        ...(patched(BALANCED_JOBS) ? { intake: intakeNow(now) } : {}),
+        ...(balanced ? { intake: intakeNow(now) } : {}),
       });
       const flushing = flushRequested;
       flushRequested = false;
       wakeAt = plan.wakeAt;
-      if (plan.jobs.length > 0) await startJobs(plan.jobs, plan.spread);
+      if (plan.jobs.length > 0) await startJobs(plan.jobs, plan.spread, plan.absorbTail);
       if (plan.onDemandReason) await sendTailOnDemand(plan.onDemandReason, flushing);
     }
     updateDetails();
@@ -292,7 +295,11 @@ export async function batchCollector(initial: CollectorState): Promise<void> {
   }
 
   /** Claims the planned jobs from the queue and starts one job workflow for each claim. */
-  async function startJobs(sizes: number[], spreadAll: FlushPlan['spread']): Promise<void> {
+  async function startJobs(
+    sizes: number[],
+    spreadAll: FlushPlan['spread'],
+    absorbTail?: FlushPlan['absorbTail'],
+  ): Promise<void> {
     const first = state.nextSequence;
     const planned = sizes.map((records, i) => ({
       sequence: first + i,
@@ -306,6 +313,7 @@ export async function batchCollector(initial: CollectorState): Promise<void> {
         minRecords: state.settings.minRecordsPerJob,
         maxJobBytes: state.settings.maxJobBytes,
         spread: spreadAll,
+        ...(absorbTail ? { absorbTail } : {}),
       }),
     );
     if (!result) return;

@@ -36,6 +36,11 @@ export interface FlushPlan {
    * jobs of at most `maxRecords` each (the collector's count of waiting records may be an estimate).
    */
   spread?: { maxRecords: number };
+  /**
+   * Set when nothing more is coming: if the jobs would leave fewer than the minimum in the queue, they take it all
+   * (the claim sees what the queue really holds).
+   */
+  absorbTail?: { maxRecords: number };
   /** Set when the waiting tail goes on-demand: the groups whose maximum wait is over. */
   onDemandReason?: string;
   /** When planning again may change the answer without any new signal (a maximum wait ends). */
@@ -90,7 +95,8 @@ export function planFlush(input: PlanInput): FlushPlan {
   if (free > 0 && total >= min && input.intake && !input.flushRequested && !expired) {
     const balanced = planBalanced({ total, coming, free, min, maxSize, now, intake: input.intake, settings });
     jobs.push(...balanced.jobs);
-    const plan = finish(jobs, undefined);
+    const finished = finish(jobs, undefined);
+    const plan = coming === 0 && jobs.length > 0 ? { ...finished, absorbTail: { maxRecords: maxSize } } : finished;
     return balanced.wakeAt === undefined ? plan : { ...plan, wakeAt: earliest(plan.wakeAt, balanced.wakeAt) };
   }
   if (free > 0 && total >= min) {
