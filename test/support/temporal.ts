@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import type { WorkerOptions } from '@temporalio/worker';
-import { inject } from 'vitest';
+import { provided } from './provided';
 
 /** Connections to the run's dev server (started by global-setup.ts), opened once per test file. */
 export interface TemporalTestContext {
@@ -24,8 +24,8 @@ export async function connectTemporal(): Promise<TemporalTestContext> {
     Runtime.install({ logger: new DefaultLogger(level) });
     runtimeInstalled = true;
   }
-  const address = inject('temporalAddress');
-  const namespace = inject('temporalNamespace');
+  const address = await provided('temporalAddress');
+  const namespace = await provided('temporalNamespace');
   const connection = await Connection.connect({ address });
   const nativeConnection = await NativeConnection.connect({ address });
   const client = new Client({ connection, namespace });
@@ -59,7 +59,7 @@ export async function createTestWorker(ctx: TemporalTestContext, options: TestWo
   return Worker.create({
     connection: ctx.nativeConnection,
     namespace: ctx.namespace,
-    workflowBundle: { codePath: inject('workflowBundlePath') },
+    workflowBundle: { codePath: await provided('workflowBundlePath') },
     stickyQueueScheduleToStartTimeout: '1s',
     workflowFailureErrorTypes: { '*': ['Error'] },
     shutdownGraceTime: '2s',
