@@ -16,14 +16,21 @@ export interface TemporalTestContext {
 
 let runtimeInstalled = false;
 
+/**
+ * Installs the SDK runtime with quiet logging, once per process: before anything else of the SDK starts (a dev
+ * server started in the same process, as the fixture recorder does, would install a noisy default one).
+ */
+export function installTestRuntime(): void {
+  if (runtimeInstalled) return;
+  // Quiet the SDK's own logging: tests assert on behaviour, and failures surface through results.
+  // DOCFLOW_TEST_LOG=WARN (or DEBUG) shows activity failures and retries when a test needs a closer look.
+  const level = (process.env.DOCFLOW_TEST_LOG ?? 'ERROR') as 'ERROR' | 'WARN' | 'INFO' | 'DEBUG' | 'TRACE';
+  Runtime.install({ logger: new DefaultLogger(level) });
+  runtimeInstalled = true;
+}
+
 export async function connectTemporal(): Promise<TemporalTestContext> {
-  if (!runtimeInstalled) {
-    // Quiet the SDK's own logging: tests assert on behaviour, and failures surface through results.
-    // DOCFLOW_TEST_LOG=WARN (or DEBUG) shows activity failures and retries when a test needs a closer look.
-    const level = (process.env.DOCFLOW_TEST_LOG ?? 'ERROR') as 'ERROR' | 'WARN' | 'INFO' | 'DEBUG' | 'TRACE';
-    Runtime.install({ logger: new DefaultLogger(level) });
-    runtimeInstalled = true;
-  }
+  installTestRuntime();
   const address = await provided('temporalAddress');
   const namespace = await provided('temporalNamespace');
   const connection = await Connection.connect({ address });
