@@ -29,9 +29,9 @@ export interface TestPipeline {
   restartEmulator(emulator?: Omit<EmulatorOptionsInput, 'store' | 'port'>): Promise<void>;
   /**
    * Starts a fresh pair of workers (after `stopWorkers`, to simulate a worker process restart); `workflowBundlePath`
-   * deploys other workflow code than the run's bundle (an upgrade).
+   * deploys other workflow code than the run's bundle (an upgrade), `identity` names the workers in histories.
    */
-  startWorkers(options?: { workflowBundlePath?: string }): Promise<void>;
+  startWorkers(options?: { workflowBundlePath?: string; identity?: string }): Promise<void>;
   stopWorkers(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -145,6 +145,7 @@ export async function startTestPipeline(
             '*': ['NondeterminismError', 'DeterminismViolationError', 'TypeError', 'ReferenceError'],
           },
           shutdownGraceTime: '1s',
+          ...(start.identity ? { identity: start.identity } : {}),
         },
       });
       running = workers.run();
