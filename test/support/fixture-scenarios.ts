@@ -71,7 +71,9 @@ function check(condition: boolean, message: string): void {
 /** Every run of a type on the pipeline's task queue, oldest first (continued-as-new runs are runs of their own). */
 async function runsOf({ t, p }: ScenarioContext, type: string): Promise<WorkflowExecutionInfo[]> {
   const runs: WorkflowExecutionInfo[] = [];
-  for await (const wf of t.client.workflow.list({ query: `TaskQueue = '${p.taskQueue}' AND WorkflowType = '${type}'` })) {
+  for await (const wf of t.client.workflow.list({
+    query: `TaskQueue = '${p.taskQueue}' AND WorkflowType = '${type}'`,
+  })) {
     runs.push(wf);
   }
   return runs.sort((a, b) => a.startTime.getTime() - b.startTime.getTime() || a.workflowId.localeCompare(b.workflowId));
@@ -112,7 +114,10 @@ export const SCENARIOS: Scenario[] = [
     covers: 'a corpus of three documents whose records go out in one batch job that completes',
     pipeline: { settings: SMALL, emulator: SMALL_QUOTAS },
     async drive(ctx) {
-      const { batchId } = await ctx.client.startCorpus({ files: await contracts('batch', 3), batchId: 'fixture-batch' });
+      const { batchId } = await ctx.client.startCorpus({
+        files: await contracts('batch', 3),
+        batchId: 'fixture-batch',
+      });
       const outcome = await ctx.client.awaitCorpus(batchId);
       check(outcome.counts.completed === 3 && outcome.costs.onDemandChunks === 0, 'every chunk through batch');
       check(ctx.p.emulator.counters().jobsCreated === 1, 'one job');
@@ -155,7 +160,10 @@ export const SCENARIOS: Scenario[] = [
     covers: 'a batch job that ends Failed is created again (next attempt) for the same records and completes',
     pipeline: { settings: SMALL, emulator: { ...SMALL_QUOTAS, faults: { failNextJobs: 1 } } },
     async drive(ctx) {
-      const { batchId } = await ctx.client.startCorpus({ files: await contracts('failed', 2), batchId: 'fixture-failed' });
+      const { batchId } = await ctx.client.startCorpus({
+        files: await contracts('failed', 2),
+        batchId: 'fixture-failed',
+      });
       const outcome = await ctx.client.awaitCorpus(batchId);
       check(outcome.counts.completed === 2, 'documents completed');
       check(ctx.p.emulator.counters().jobsCreated === 2, 'the job created twice (two attempts)');
@@ -172,7 +180,10 @@ export const SCENARIOS: Scenario[] = [
       emulator: { ...SMALL_QUOTAS, faults: { expireNextJobs: 1 } },
     },
     async drive(ctx) {
-      const { batchId } = await ctx.client.startCorpus({ files: await contracts('expired', 2), batchId: 'fixture-expired' });
+      const { batchId } = await ctx.client.startCorpus({
+        files: await contracts('expired', 2),
+        batchId: 'fixture-expired',
+      });
       const outcome = await ctx.client.awaitCorpus(batchId);
       check(outcome.counts.completed === 2, 'documents completed');
       const expired = (await jobResults(ctx)).find((j) => j.result.status === 'Expired');
@@ -193,7 +204,10 @@ export const SCENARIOS: Scenario[] = [
       emulator: { ...SMALL_QUOTAS, timings: { hourMs: 60, recordsPerSecond: 6 } },
     },
     async drive(ctx) {
-      const { batchId } = await ctx.client.startCorpus({ files: await contracts('partial', 3), batchId: 'fixture-partial' });
+      const { batchId } = await ctx.client.startCorpus({
+        files: await contracts('partial', 3),
+        batchId: 'fixture-partial',
+      });
       const outcome = await ctx.client.awaitCorpus(batchId);
       check(outcome.counts.completed === 3, 'documents completed');
       const partial = (await jobResults(ctx)).find((j) => j.result.status === 'PartiallyCompleted');
@@ -213,7 +227,10 @@ export const SCENARIOS: Scenario[] = [
       emulator: { ...SMALL_QUOTAS, faults: { failRecordRate: 0.3 } },
     },
     async drive(ctx) {
-      const { batchId } = await ctx.client.startCorpus({ files: await contracts('records', 3), batchId: 'fixture-records' });
+      const { batchId } = await ctx.client.startCorpus({
+        files: await contracts('records', 3),
+        batchId: 'fixture-records',
+      });
       const outcome = await ctx.client.awaitCorpus(batchId);
       check(outcome.counts.completed === 3, 'documents completed');
       const [job] = await jobResults(ctx);
@@ -247,7 +264,10 @@ export const SCENARIOS: Scenario[] = [
     covers: 'a corpus cancelled while its documents wait: it cancels them and ends cancelled',
     pipeline: { settings: HELD, emulator: SMALL_QUOTAS },
     async drive(ctx) {
-      const { batchId } = await ctx.client.startCorpus({ files: await contracts('cancorp', 3), batchId: 'fixture-cancel' });
+      const { batchId } = await ctx.client.startCorpus({
+        files: await contracts('cancorp', 3),
+        batchId: 'fixture-cancel',
+      });
       await waitFor(
         'three documents waiting for their batch',
         async () => {
@@ -282,13 +302,17 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     name: 'slots-full',
-    covers: 'more records than one job takes with one job slot: the collector waits for the slot, then starts the next job',
+    covers:
+      'more records than one job takes with one job slot: the collector waits for the slot, then starts the next job',
     pipeline: {
       settings: { ...SMALL, 'batch.maxRecordsPerJob': 6, 'batch.maxConcurrentJobs': 1 },
       emulator: { ...SMALL_QUOTAS, timings: { recordsPerSecond: 20 } },
     },
     async drive(ctx) {
-      const { batchId } = await ctx.client.startCorpus({ files: await contracts('slots', 4), batchId: 'fixture-slots' });
+      const { batchId } = await ctx.client.startCorpus({
+        files: await contracts('slots', 4),
+        batchId: 'fixture-slots',
+      });
       const outcome = await ctx.client.awaitCorpus(batchId);
       check(outcome.counts.completed === 4 && outcome.costs.onDemandChunks === 0, 'every chunk through batch');
       const jobs = await runsOf(ctx, 'bedrockBatchJob');
