@@ -1,7 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inject } from 'vitest';
 import type { DocflowConfig } from '../../src/config/load';
 import { loadConfig, pipelineSettings } from '../../src/config/load';
 import { startEmulator } from '../../src/emulator';
@@ -11,6 +10,7 @@ import type { ObjectStore } from '../../src/store/object-store';
 import type { PipelineSettings } from '../../src/shared/types';
 import { activityContextFromConfig, createWorkers } from '../../src/worker';
 import type { DocflowWorkers } from '../../src/worker';
+import { provided } from './provided';
 import type { TemporalTestContext } from './temporal';
 import { uniqueTaskQueue } from './temporal';
 
@@ -27,8 +27,11 @@ export interface TestPipeline {
    * `emulator` options are merged over the pipeline's.
    */
   restartEmulator(emulator?: Omit<EmulatorOptionsInput, 'store' | 'port'>): Promise<void>;
-  /** Starts a fresh pair of workers (after `stopWorkers`, to simulate a worker process restart). */
-  startWorkers(): Promise<void>;
+  /**
+   * Starts a fresh pair of workers (after `stopWorkers`, to simulate a worker process restart); `workflowBundlePath`
+   * deploys other workflow code than the run's bundle (an upgrade), `identity` names the workers in histories.
+   */
+  startWorkers(options?: { workflowBundlePath?: string; identity?: string }): Promise<void>;
   stopWorkers(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -130,18 +133,19 @@ export async function startTestPipeline(
       await pipeline.emulator.stop();
       pipeline.emulator = await startEmulator(emulatorOptions({ ...overrides, port }));
     },
-    async startWorkers() {
+    async startWorkers(start = {}) {
       workers = await createWorkers({
         connection: t.nativeConnection,
         config,
         context,
-        workflowBundle: { codePath: inject('workflowBundlePath') },
+        workflowBundle: { codePath: start.workflowBundlePath ?? (await provided('workflowBundlePath')) },
         overrides: {
           stickyQueueScheduleToStartTimeout: '1s',
           workflowFailureErrorTypes: {
             '*': ['NondeterminismError', 'DeterminismViolationError', 'TypeError', 'ReferenceError'],
           },
           shutdownGraceTime: '1s',
+          ...(start.identity ? { identity: start.identity } : {}),
         },
       });
       running = workers.run();

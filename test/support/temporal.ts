@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import type { WorkerOptions } from '@temporalio/worker';
-import { inject } from 'vitest';
+import { provided } from './provided';
 
 /** Connections to the run's dev server (started by global-setup.ts), opened once per test file. */
 export interface TemporalTestContext {
@@ -16,16 +16,23 @@ export interface TemporalTestContext {
 
 let runtimeInstalled = false;
 
+/**
+ * Installs the SDK runtime with quiet logging, once per process: before anything else of the SDK starts (a dev
+ * server started in the same process, as the fixture recorder does, would install a noisy default one).
+ */
+export function installTestRuntime(): void {
+  if (runtimeInstalled) return;
+  // Quiet the SDK's own logging: tests assert on behaviour, and failures surface through results.
+  // DOCFLOW_TEST_LOG=WARN (or DEBUG) shows activity failures and retries when a test needs a closer look.
+  const level = (process.env.DOCFLOW_TEST_LOG ?? 'ERROR') as 'ERROR' | 'WARN' | 'INFO' | 'DEBUG' | 'TRACE';
+  Runtime.install({ logger: new DefaultLogger(level) });
+  runtimeInstalled = true;
+}
+
 export async function connectTemporal(): Promise<TemporalTestContext> {
-  if (!runtimeInstalled) {
-    // Quiet the SDK's own logging: tests assert on behaviour, and failures surface through results.
-    // DOCFLOW_TEST_LOG=WARN (or DEBUG) shows activity failures and retries when a test needs a closer look.
-    const level = (process.env.DOCFLOW_TEST_LOG ?? 'ERROR') as 'ERROR' | 'WARN' | 'INFO' | 'DEBUG' | 'TRACE';
-    Runtime.install({ logger: new DefaultLogger(level) });
-    runtimeInstalled = true;
-  }
-  const address = inject('temporalAddress');
-  const namespace = inject('temporalNamespace');
+  installTestRuntime();
+  const address = await provided('temporalAddress');
+  const namespace = await provided('temporalNamespace');
   const connection = await Connection.connect({ address });
   const nativeConnection = await NativeConnection.connect({ address });
   const client = new Client({ connection, namespace });
@@ -59,7 +66,7 @@ export async function createTestWorker(ctx: TemporalTestContext, options: TestWo
   return Worker.create({
     connection: ctx.nativeConnection,
     namespace: ctx.namespace,
-    workflowBundle: { codePath: inject('workflowBundlePath') },
+    workflowBundle: { codePath: await provided('workflowBundlePath') },
     stickyQueueScheduleToStartTimeout: '1s',
     workflowFailureErrorTypes: { '*': ['Error'] },
     shutdownGraceTime: '2s',
