@@ -248,7 +248,7 @@ export const SETTINGS = [
     'DOCFLOW_BATCH_JOB_STARTUP_MS',
     int(0),
     300_000,
-    'Expected time from creating a Bedrock job to its first processed record, until finished jobs have shown it: a free job slot takes a smaller job rather than stay idle longer than this waiting for a full one.',
+    'Expected time from creating a Bedrock job to its first processed record, until jobs have shown it: a free job slot takes a smaller job rather than stay idle longer than this waiting for a full one.',
   ),
   spec('batch.lowPriorityMaxWaitMs', 'DOCFLOW_BATCH_LOW_MAX_WAIT_MS', int(0), 3_600_000, 'The same for low priority.'),
   spec('batch.jobTimeoutHours', 'DOCFLOW_JOB_TIMEOUT_HOURS', int(24, 168), 24, 'timeoutDurationInHours of each job.'),
