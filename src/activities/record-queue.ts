@@ -179,19 +179,17 @@ export function createRecordQueueActivities(ctx: ActivityContext) {
         }
       }
       const queue = await listGroups(input.collectorWorkflowId);
-      if (input.spread) {
-        const total = queue.reduce((n, q) => n + q.group.records, 0);
-        const count = Math.min(fresh.length, Math.floor(total / input.minRecords));
-        const sizes = spread(Math.min(total, count * input.spread.maxRecords), count);
+      const queued = queue.reduce((n, q) => n + q.group.records, 0);
+      const count = Math.min(fresh.length, Math.floor(queued / input.minRecords));
+      const resize = (records: number) => {
+        const sizes = spread(records, count);
         fresh = fresh.slice(0, count).map((job, i) => ({ ...job, records: sizes[i] as number }));
-      } else if (input.absorbTail && fresh.length > 0) {
-        const total = queue.reduce((n, q) => n + q.group.records, 0);
+      };
+      if (input.spread) {
+        resize(Math.min(queued, count * input.spread.maxRecords));
+      } else if (input.absorbTail && count > 0) {
         const planned = fresh.reduce((n, job) => n + job.records, 0);
-        const count = Math.min(fresh.length, Math.floor(total / input.minRecords));
-        if (total - planned < input.minRecords && count > 0 && total <= count * input.absorbTail.maxRecords) {
-          const sizes = spread(total, count);
-          fresh = fresh.slice(0, count).map((job, i) => ({ ...job, records: sizes[i] as number }));
-        }
+        if (queued - planned < input.minRecords && queued <= count * input.absorbTail.maxRecords) resize(queued);
       }
       let head = 0;
       for (const job of fresh) {

@@ -117,8 +117,7 @@ export async function batchCollector(initial: CollectorState): Promise<void> {
         coming.documents--;
         coming.updatedAt = now;
         if (state.intake) state.intake.records += message.records;
-        if (coming.documents <= 0) delete state.coming[message.corpusId];
-        if (Object.keys(state.coming).length === 0) state.intake = undefined;
+        if (coming.documents <= 0) forgetAnnouncement(message.corpusId);
       }
     }
     dirty = true;
@@ -258,8 +257,13 @@ export async function batchCollector(initial: CollectorState): Promise<void> {
 
   function dropStaleAnnouncements(now: number): void {
     for (const [corpusId, coming] of Object.entries(state.coming)) {
-      if (coming.updatedAt + staleAfterMs() <= now) delete state.coming[corpusId];
+      if (coming.updatedAt + staleAfterMs() <= now) forgetAnnouncement(corpusId);
     }
+  }
+
+  /** Drops a corpus's announcement; the arrival rate is measured again from the next announcement. */
+  function forgetAnnouncement(corpusId: string): void {
+    delete state.coming[corpusId];
     if (Object.keys(state.coming).length === 0) state.intake = undefined;
   }
 

@@ -57,10 +57,8 @@ export interface FlushPlan {
  * - below the minimum, records go on-demand only when nothing else is coming and their maximum wait is over: never
  *   while a corpus's records are still arriving, never while what waits system-wide reaches the minimum;
  * - with no free slot, records wait for a job to finish (slots are never exceeded);
- * - a free slot does not idle longer than a job takes to start: when a full job's records would take longer than
- *   that to arrive, the slot takes what waits now (at least the minimum), and the rest goes in later jobs. Job sizes
- *   then divide what is expected over every slot, not only the free ones, since busy slots free up and take their
- *   share.
+ * - with `intake` (collectors started since balanced jobs), job sizes make the work of every slot end together, and a
+ *   free slot does not idle longer than a job takes to start: see `planBalanced`.
  */
 export function planFlush(input: PlanInput): FlushPlan {
   const { settings, waiting, now } = input;
@@ -93,7 +91,7 @@ export function planFlush(input: PlanInput): FlushPlan {
 
   const jobs: number[] = [];
   if (free > 0 && total >= min && input.intake && !input.flushRequested && !expired) {
-    const balanced = planBalanced({ total, coming, free, min, maxSize, now, intake: input.intake, settings });
+    const balanced = planBalanced({ total, coming, free, min, maxSize, now, intake: input.intake });
     jobs.push(...balanced.jobs);
     const finished = finish(jobs, undefined);
     const plan = coming === 0 && jobs.length > 0 ? { ...finished, absorbTail: { maxRecords: maxSize } } : finished;
@@ -153,7 +151,6 @@ function planBalanced(o: {
   maxSize: number;
   now: number;
   intake: PlanIntake;
-  settings: CollectorSettings;
 }): { jobs: number[]; wakeAt?: number } {
   const { total, coming, free, min, maxSize, now, intake } = o;
   const expected = total + coming;
@@ -187,11 +184,7 @@ function planBalanced(o: {
  * (its start-up plus its records at the per-job rate). Before any job has shown its rate, in records: busy jobs are
  * taken as just started, so each free slot gets as much as a busy one holds plus an even share of what is left.
  */
-function balancedJobSize(
-  expected: number,
-  free: number,
-  o: { now: number; intake: PlanIntake },
-): number {
+function balancedJobSize(expected: number, free: number, o: { now: number; intake: PlanIntake }): number {
   const { intake, now } = o;
   const rate = intake.jobRecordsPerSecond;
   if (rate === undefined || rate <= 0) {
